@@ -1,0 +1,120 @@
+// Package token defines what the liveauth endpoint turns into a token and who
+// turns it into one.
+//
+// An [Identity] names a user, their groups and their public profile. An
+// [Issuer] turns an Identity into a raw JWT. Two issuers exist: the
+// Liveblocks REST client ([github.com/liveauth/liveauth/liveblocks.Client]),
+// which asks Liveblocks to sign, and [Signer], which signs locally for
+// self-hosted realtime servers, tests and offline demos.
+//
+// Tokens have the payload shape the Liveblocks client and servers expect
+// ([Claims]). An ID token ("k": "id") carries identity only; the realtime
+// server decides what the user may do in each room from the room's accesses.
+package token
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Limits that an [Identity] must respect. They are those of the Liveblocks
+// platform.
+const (
+	// MaxUserIDLen is the longest user ID, in characters.
+	MaxUserIDLen = 128
+
+	// MaxUserInfoLen is the longest user info, in characters of its JSON
+	// serialisation (counted as JavaScript counts string length).
+	MaxUserInfoLen = 1024
+)
+
+// Identity is what an [Issuer] puts into a token.
+type Identity struct {
+	// UserID identifies the user (the "uid" claim). Required, at most
+	// MaxUserIDLen characters.
+	UserID string
+
+	// GroupIDs lists the user's groups (the "gids" claim). Optional.
+	GroupIDs []string
+
+	// UserInfo is the user's public profile (the "ui" claim). Optional. If
+	// "name" or "avatar" is present it must be a string, and the JSON form
+	// must not exceed MaxUserInfoLen characters.
+	UserInfo map[string]any
+}
+
+// Validate reports whether id respects the platform's limits. The error
+// wraps [ErrInvalidIdentity] and says which limit was broken.
+func (id Identity) Validate() error {
+	if id.UserID == "" {
+		return invalidIdentity("user ID is empty")
+	}
+	if n := utf8.RuneCountInString(id.UserID); n > MaxUserIDLen {
+		return invalidIdentity(fmt.Sprintf("user ID is %d characters long, more than %d", n, MaxUserIDLen))
+	}
+	if !utf8.ValidString(id.UserID) {
+		return invalidIdentity("user ID is not valid UTF-8")
+	}
+	for i, g := range id.GroupIDs {
+		if g == "" {
+			return invalidIdentity(fmt.Sprintf("group ID %d is empty", i))
+		}
+	}
+	if id.UserInfo == nil {
+		return nil
+	}
+	for _, key := range []string{"name", "avatar"} {
+		if v, ok := id.UserInfo[key]; ok {
+			if _, isString := v.(string); !isString {
+				return invalidIdentity(fmt.Sprintf("user info %q is a %T, not a string", key, v))
+			}
+		}
+	}
+	n, err := userInfoLen(id.UserInfo)
+	if err != nil {
+		return invalidIdentity("user info cannot be encoded as JSON: " + err.Error())
+	}
+	if n > MaxUserInfoLen {
+		return invalidIdentity(fmt.Sprintf("user info is %d characters as JSON, more than %d", n, MaxUserInfoLen))
+	}
+	return nil
+}
+
+// userInfoLen returns the length of info's JSON form as JavaScript would
+// count it (UTF-16 code units), which is how the platform limit is defined.
+func userInfoLen(info map[string]any) (int, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // JSON.stringify leaves <, > and & alone
+	if err := enc.Encode(info); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range strings.TrimSuffix(buf.String(), "\n") {
+		n += utf16.RuneLen(r)
+	}
+	return n, nil
+}
+
+func invalidIdentity(detail string) error {
+	return fmt.Errorf("%w: %s", ErrInvalidIdentity, detail)
+}
+
+// Issuer turns an [Identity] into a raw JWT.
+//
+// Issue must return a token string it has never returned before: the
+// Liveblocks client refuses a token it has already seen, so issuers never
+// cache. It must honour ctx and be safe for concurrent use.
+//
+// Errors should wrap one of the sentinels of this package so that the
+// endpoint can answer with the right status: [ErrInvalidIdentity],
+// [ErrUnavailable], [ErrRejected] or [ErrBadResponse]. Any other error is
+// treated as an internal fault.
+type Issuer interface {
+	Issue(ctx context.Context, id Identity) (string, error)
+}
