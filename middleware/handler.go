@@ -1,0 +1,328 @@
+package middleware
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/liveauth/liveauth/token"
+	"github.com/liveauth/liveauth/userresolver"
+)
+
+// maxRoomIDLen is the longest room ID the platform accepts, in characters
+// as JavaScript counts them.
+const maxRoomIDLen = 128
+
+// handler is the endpoint. It is immutable once built.
+type handler struct {
+	resolver     userresolver.UserResolver
+	issuer       token.Issuer
+	logger       *slog.Logger
+	maxBody      int64
+	origins      map[string]bool
+	cop          *http.CrossOriginProtection
+	errorHandler func(http.ResponseWriter, *http.Request, error)
+}
+
+// Handler returns the authentication endpoint: an http.Handler that answers
+// POST requests of the Liveblocks client with a token for the user that
+// resolver finds. Mount it at the client's authEndpoint, for example
+//
+//	mux.Handle("POST /api/liveblocks-auth", middleware.Handler(users, middleware.WithIssuer(lb)))
+//
+// For each request it checks the method, the origin, the body's size and
+// type, and parses the body; then it puts the [AuthRequest] into the
+// request's context, calls the resolver, checks the user against the
+// platform's limits and asks the issuer for a token. It answers 200 with
+// {"token":"..."} or with the error contract described in the package
+// documentation. A panicking resolver or issuer is answered with 500.
+//
+// Every call asks the issuer for a new token; nothing is cached and
+// concurrent calls are never merged, because the Liveblocks client refuses
+// a token it has seen before.
+//
+// The handler is safe for concurrent use. Handler panics if no issuer is
+// set with [WithIssuer], if resolver is nil, or if an allowed origin is
+// malformed: those are programming errors.
+func Handler(resolver userresolver.UserResolver, opts ...Option) http.Handler {
+	cfg := config{maxBody: DefaultMaxBodyBytes}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	if resolver == nil {
+		panic("middleware: Handler needs a resolver")
+	}
+	if cfg.issuer == nil {
+		panic("middleware: Handler needs an issuer (WithIssuer)")
+	}
+	if cfg.maxBody <= 0 {
+		cfg.maxBody = DefaultMaxBodyBytes
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.errorHandler == nil {
+		cfg.errorHandler = WriteError
+	}
+
+	h := &handler{
+		resolver:     resolver,
+		issuer:       cfg.issuer,
+		logger:       cfg.logger,
+		maxBody:      cfg.maxBody,
+		origins:      make(map[string]bool, len(cfg.origins)),
+		cop:          http.NewCrossOriginProtection(),
+		errorHandler: cfg.errorHandler,
+	}
+	for _, origin := range cfg.origins {
+		if err := h.cop.AddTrustedOrigin(origin); err != nil {
+			panic(fmt.Sprintf("middleware: allowed origin %q: %v", origin, err))
+		}
+		h.origins[origin] = true
+	}
+	return h
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hdr := w.Header()
+	hdr.Set("Cache-Control", "no-store")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+
+	// CORS headers go on every answer to an allowed origin, errors
+	// included, so that the browser lets the page read them.
+	if len(h.origins) > 0 {
+		hdr.Add("Vary", "Origin")
+		if origin := r.Header.Get("Origin"); h.origins[origin] {
+			hdr.Set("Access-Control-Allow-Origin", origin)
+			hdr.Set("Access-Control-Allow-Credentials", "true")
+		}
+	}
+
+	if r.Method != http.MethodPost {
+		if r.Method == http.MethodOptions && h.preflight(w, r) {
+			return
+		}
+		hdr.Set("Allow", http.MethodPost)
+		h.fail(w, r, &Error{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Reason: reasonMethod})
+		return
+	}
+
+	if err := h.cop.Check(r); err != nil {
+		h.fail(w, r, &Error{Status: http.StatusForbidden, Code: CodeOriginNotAllowed, Reason: reasonOrigin, Err: err})
+		return
+	}
+
+	req, e := h.readRequest(w, r)
+	if e != nil {
+		h.fail(w, r, e)
+		return
+	}
+	r = r.WithContext(context.WithValue(r.Context(), requestKey{}, req))
+
+	user, err := h.resolve(r)
+	if err != nil {
+		h.fail(w, r, resolverError(err))
+		return
+	}
+
+	id := token.Identity{UserID: user.ID, GroupIDs: user.GroupIDs, UserInfo: user.Info}
+	if err := id.Validate(); err != nil {
+		h.fail(w, r, &Error{Status: http.StatusForbidden, Code: CodeInvalidIdentity, Reason: identityReason(err), Err: err})
+		return
+	}
+
+	tok, err := h.issue(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, issuerError(err))
+		return
+	}
+
+	body, _ := json.Marshal(struct {
+		Token string `json:"token"`
+	}{tok})
+	hdr.Set("Content-Type", "application/json")
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+	h.logger.LogAttrs(r.Context(), slog.LevelDebug, "liveauth: token issued",
+		slog.String("user", user.ID), slog.String("room", req.Room))
+}
+
+// preflight answers a CORS preflight request from an allowed origin and
+// reports whether it did. The session is not touched.
+func (h *handler) preflight(w http.ResponseWriter, r *http.Request) bool {
+	if !h.origins[r.Header.Get("Origin")] || r.Header.Get("Access-Control-Request-Method") != http.MethodPost {
+		return false
+	}
+	hdr := w.Header()
+	hdr.Set("Access-Control-Allow-Methods", http.MethodPost)
+	// The origin is trusted, so any headers its page wants to send (a
+	// callback authEndpoint may add its own) are allowed.
+	if reqHeaders := r.Header.Get("Access-Control-Request-Headers"); reqHeaders != "" {
+		hdr.Set("Access-Control-Allow-Headers", reqHeaders)
+	}
+	hdr.Set("Access-Control-Max-Age", "600")
+	w.WriteHeader(http.StatusNoContent)
+	return true
+}
+
+// readRequest checks and parses the body.
+func (h *handler) readRequest(w http.ResponseWriter, r *http.Request) (AuthRequest, *Error) {
+	if r.ContentLength > h.maxBody {
+		return AuthRequest{}, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Reason: reasonTooLarge}
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return AuthRequest{}, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Reason: reasonTooLarge, Err: err}
+		}
+		return AuthRequest{}, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: reasonBadJSON, Err: err}
+	}
+
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return AuthRequest{Body: json.RawMessage("{}")}, nil
+	}
+	if !isJSON(r.Header.Get("Content-Type")) {
+		return AuthRequest{}, &Error{Status: http.StatusUnsupportedMediaType, Code: CodeUnsupportedMediaType, Reason: reasonMediaType}
+	}
+
+	// A map keeps the key match exact: decoding into a struct would
+	// accept "Room" or "ROOM" as well.
+	var fields map[string]json.RawMessage
+	if raw[0] != '{' || json.Unmarshal(raw, &fields) != nil {
+		return AuthRequest{}, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: reasonBadJSON}
+	}
+	req := AuthRequest{Body: json.RawMessage(raw)}
+	if roomJSON, ok := fields["room"]; ok && string(roomJSON) != "null" {
+		if json.Unmarshal(roomJSON, &req.Room) != nil || !validRoomID(req.Room) {
+			return AuthRequest{}, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: reasonBadRoom}
+		}
+	}
+	return req, nil
+}
+
+// isJSON reports whether a Content-Type header names JSON.
+func isJSON(contentType string) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mediaType == "application/json"
+}
+
+// validRoomID reports whether id is 1 to maxRoomIDLen characters long,
+// counted as JavaScript counts string length.
+func validRoomID(id string) bool {
+	if id == "" || len(id) > 4*maxRoomIDLen {
+		return false
+	}
+	n := 0
+	for _, r := range id {
+		n += utf16.RuneLen(r)
+	}
+	return n <= maxRoomIDLen
+}
+
+// resolve calls the resolver, turning a panic into an error.
+func (h *handler) resolve(r *http.Request) (user userresolver.User, err error) {
+	defer recoverInto(&err, "resolver")
+	return h.resolver.ResolveUser(r)
+}
+
+// issue calls the issuer, turning a panic into an error.
+func (h *handler) issue(ctx context.Context, id token.Identity) (tok string, err error) {
+	defer recoverInto(&err, "issuer")
+	return h.issuer.Issue(ctx, id)
+}
+
+// errPanic marks an error made from a recovered panic.
+var errPanic = errors.New("panic")
+
+// recoverInto turns a panic in a resolver or issuer into an error, so that
+// the client gets the JSON contract rather than a dropped connection.
+// http.ErrAbortHandler is re-raised: it is a deliberate abort.
+func recoverInto(err *error, who string) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	*err = fmt.Errorf("%w in %s: %v", errPanic, who, v)
+}
+
+// resolverError maps a resolver's error to the contract.
+func resolverError(err error) *Error {
+	switch {
+	case errors.Is(err, userresolver.ErrNoUser):
+		return &Error{Status: http.StatusUnauthorized, Code: CodeUnauthenticated, Reason: reasonNoUser, Err: err}
+	case errors.Is(err, userresolver.ErrForbidden):
+		return &Error{Status: http.StatusForbidden, Code: CodeForbidden, Reason: reasonForbidden, Err: err}
+	default:
+		return &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Reason: reasonInternal, Err: err}
+	}
+}
+
+// issuerError maps an issuer's error to the contract.
+func issuerError(err error) *Error {
+	switch {
+	case errors.Is(err, token.ErrInvalidIdentity):
+		return &Error{Status: http.StatusForbidden, Code: CodeInvalidIdentity, Reason: identityReason(err), Err: err}
+	case errors.Is(err, token.ErrRejected):
+		return &Error{Status: http.StatusForbidden, Code: CodeUpstreamRejected, Reason: reasonRejected, Err: err}
+	case errors.Is(err, token.ErrBadResponse):
+		return &Error{Status: http.StatusBadGateway, Code: CodeUpstreamBadResponse, Reason: reasonBadResponse, Err: err}
+	case errors.Is(err, token.ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return &Error{Status: http.StatusServiceUnavailable, Code: CodeUpstreamUnavailable, Reason: reasonUnavailable, Err: err}
+	default:
+		return &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Reason: reasonIssuerInternal, Err: err}
+	}
+}
+
+// identityReason turns a validation error into a reason for the client.
+// The detail (which limit, how long) is ours and safe to show; the
+// sentinel's own text is dropped.
+func identityReason(err error) string {
+	_, detail, _ := strings.Cut(err.Error(), token.ErrInvalidIdentity.Error()+": ")
+	if detail == "" {
+		return "The user's identity breaks a platform limit."
+	}
+	return "The user's identity breaks a platform limit: " + detail + "."
+}
+
+// retryAfter is implemented by issuer errors that know when to try again.
+type retryAfter interface{ RetryAfter() time.Duration }
+
+// fail logs a failure and hands it to the error handler.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, e *Error) {
+	if e.Status == http.StatusServiceUnavailable {
+		delay := DefaultRetryAfter
+		var ra retryAfter
+		if errors.As(e.Err, &ra) && ra.RetryAfter() > 0 {
+			delay = ra.RetryAfter()
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(int((delay+time.Second-1)/time.Second)))
+	}
+
+	level := slog.LevelDebug
+	if e.Status >= 500 {
+		level = slog.LevelError
+	}
+	attrs := []slog.Attr{slog.Int("status", e.Status), slog.String("code", e.Code)}
+	if e.Err != nil {
+		attrs = append(attrs, slog.String("err", e.Err.Error()))
+	}
+	h.logger.LogAttrs(r.Context(), level, "liveauth: request refused", attrs...)
+
+	h.errorHandler(w, r, e)
+}

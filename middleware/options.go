@@ -1,0 +1,71 @@
+package middleware
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/liveauth/liveauth/token"
+)
+
+// DefaultMaxBodyBytes is the default limit on the request body: 16 KiB,
+// far more than {"room": "..."} needs.
+const DefaultMaxBodyBytes = 16 << 10
+
+// DefaultRetryAfter is the Retry-After sent with 503 responses when the
+// issuer did not suggest a delay of its own.
+const DefaultRetryAfter = 2 * time.Second
+
+// An Option configures a [Handler].
+type Option func(*config)
+
+type config struct {
+	issuer       token.Issuer
+	logger       *slog.Logger
+	maxBody      int64
+	origins      []string
+	errorHandler func(http.ResponseWriter, *http.Request, error)
+}
+
+// WithIssuer sets the [token.Issuer] that turns the user into a token: a
+// liveblocks.Client for Liveblocks, or a [token.Signer] for a self-hosted
+// realtime server. It is required.
+func WithIssuer(issuer token.Issuer) Option {
+	return func(c *config) { c.issuer = issuer }
+}
+
+// WithLogger sets the logger. Refusals (no user, bad request, refused
+// user) are logged at debug level, faults (a failing resolver or issuer) at
+// error level. Tokens, secrets and user info are never logged. The default
+// discards everything.
+func WithLogger(logger *slog.Logger) Option {
+	return func(c *config) { c.logger = logger }
+}
+
+// WithMaxBodyBytes sets the largest request body accepted, in bytes; larger
+// bodies get 413. The default is [DefaultMaxBodyBytes]. A value of zero or
+// less restores the default.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) { c.maxBody = n }
+}
+
+// WithAllowedOrigins admits cross-origin requests from the given origins,
+// each written as scheme://host[:port] (for example
+// "https://app.example.com"). Allowed origins get CORS headers naming
+// exactly their origin, with credentials, and their preflight requests are
+// answered. Requests from other origins are refused with 403
+// origin_not_allowed. By default only same-origin requests are served.
+//
+// [Handler] panics if an origin is malformed.
+func WithAllowedOrigins(origins ...string) Option {
+	return func(c *config) { c.origins = append(c.origins, origins...) }
+}
+
+// WithErrorHandler sets the function that writes failures. It receives an
+// [*Error] (use errors.As) whose Status, Code and Reason follow the error
+// contract, with headers such as Allow and Retry-After already set. The
+// default is [WriteError]. A custom handler must not write internal error
+// text (Error.Err) to the client.
+func WithErrorHandler(h func(w http.ResponseWriter, r *http.Request, err error)) Option {
+	return func(c *config) { c.errorHandler = h }
+}
