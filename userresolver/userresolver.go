@@ -7,7 +7,7 @@
 // context by the application's own authentication middleware ([Context]), or
 // any function ([Func]). [First] tries several resolvers in order.
 //
-// A resolver answers in one of three ways, and the endpoint maps each to a
+// A resolver answers in one of four ways, and the endpoint maps each to a
 // status:
 //
 //   - a [User] and a nil error: the user is logged in (200 with a token);
@@ -62,7 +62,11 @@ type UserResolver interface {
 	ResolveUser(r *http.Request) (User, error)
 }
 
-// Func adapts an ordinary function to the [UserResolver] interface.
+// Func adapts an ordinary function to the [UserResolver] interface. The
+// function must follow the same contract as ResolveUser: leave the request
+// unchanged, use r.Context() for anything that blocks, be safe for concurrent
+// use, and report "nobody logged in" and "refused" with errors matching
+// [ErrNoUser] and [ErrForbidden].
 type Func func(r *http.Request) (User, error)
 
 // ResolveUser calls f(r).
