@@ -25,7 +25,8 @@ import (
 // Limits that an [Identity] must respect. They are those of the Liveblocks
 // platform.
 const (
-	// MaxUserIDLen is the longest user ID, in characters.
+	// MaxUserIDLen is the longest user ID, in characters as JavaScript
+	// counts them (UTF-16 code units: an emoji counts two).
 	MaxUserIDLen = 128
 
 	// MaxUserInfoLen is the longest user info, in characters of its JSON
@@ -54,11 +55,11 @@ func (id Identity) Validate() error {
 	if id.UserID == "" {
 		return invalidIdentity("user ID is empty")
 	}
-	if n := utf8.RuneCountInString(id.UserID); n > MaxUserIDLen {
-		return invalidIdentity(fmt.Sprintf("user ID is %d characters long, more than %d", n, MaxUserIDLen))
-	}
 	if !utf8.ValidString(id.UserID) {
 		return invalidIdentity("user ID is not valid UTF-8")
+	}
+	if n := utf16Len(id.UserID); n > MaxUserIDLen {
+		return invalidIdentity(fmt.Sprintf("user ID is %d characters long, more than %d", n, MaxUserIDLen))
 	}
 	for i, g := range id.GroupIDs {
 		if g == "" {
@@ -94,11 +95,46 @@ func userInfoLen(info map[string]any) (int, error) {
 	if err := enc.Encode(info); err != nil {
 		return 0, err
 	}
+	return jsLen(strings.TrimSuffix(buf.String(), "\n")), nil
+}
+
+// jsLen returns the length JavaScript gives to the JSON text s produced by
+// encoding/json with HTML escaping off. Characters count as UTF-16 code
+// units. encoding/json escapes U+2028, U+2029 and invalid UTF-8 (as U+FFFD)
+// where JSON.stringify writes a single character, so those six-character
+// escapes count as one; every other escape is the same in both.
+func jsLen(s string) int {
 	n := 0
-	for _, r := range strings.TrimSuffix(buf.String(), "\n") {
+	for i := 0; i < len(s); {
+		if s[i] == '\\' && i+1 < len(s) {
+			if s[i+1] == 'u' && i+6 <= len(s) {
+				switch s[i+2 : i+6] {
+				case "2028", "2029", "fffd":
+					n++
+					i += 6
+					continue
+				}
+			}
+			// The backslash and the character it escapes; the digits of
+			// any other \uXXXX count one each below.
+			n += 2
+			i += 2
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n += utf16.RuneLen(r)
+		i += size
+	}
+	return n
+}
+
+// utf16Len returns the length of s as JavaScript counts it.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
 		n += utf16.RuneLen(r)
 	}
-	return n, nil
+	return n
 }
 
 func invalidIdentity(detail string) error {
