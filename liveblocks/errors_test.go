@@ -1,0 +1,662 @@
+package liveblocks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/liveauth/liveauth/token"
+)
+
+// allSentinels are the sentinels an *Error may match.
+var allSentinels = []error{
+	token.ErrUnavailable, token.ErrRejected, token.ErrBadResponse, token.ErrInvalidIdentity,
+	ErrNotFound, ErrConflict, ErrInvalidRoomID, ErrInvalidConfig,
+}
+
+// without returns allSentinels minus want.
+func without(want []error) []error {
+	var out []error
+	for _, s := range allSentinels {
+		if !slices.Contains(want, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// calls are the two kinds of call whose errors must map the same way.
+var calls = []struct {
+	name   string
+	method string
+	path   string
+	run    func(*Client) error
+}{
+	{
+		name:   "IdentifyUser",
+		method: http.MethodPost,
+		path:   "/v2/identify-user",
+		run: func(c *Client) error {
+			_, err := c.IdentifyUser(context.Background(), token.Identity{UserID: "alice"})
+			return err
+		},
+	},
+	{
+		name:   "GetRoom",
+		method: http.MethodGet,
+		path:   "/v2/rooms/r1",
+		run: func(c *Client) error {
+			_, err := c.GetRoom(context.Background(), "r1")
+			return err
+		},
+	},
+}
+
+func TestErrorMapping(t *testing.T) {
+	t.Parallel()
+
+	unavailable := []error{token.ErrUnavailable}
+	rejected := []error{token.ErrRejected}
+	tests := []struct {
+		name           string
+		status         int
+		body           string
+		headers        []string
+		wantIs         []error
+		wantCode       string
+		wantMessage    string
+		wantSuggestion string
+		wantDocs       string
+		wantRetryAfter time.Duration
+	}{
+		{
+			name:        "500 with a cloud body",
+			status:      500,
+			body:        `{"error":"INTERNAL_ERROR","message":"Something broke"}`,
+			wantIs:      unavailable,
+			wantCode:    "INTERNAL_ERROR",
+			wantMessage: "Something broke",
+		},
+		{
+			name:        "500 from the dev server",
+			status:      500,
+			body:        `{"error":"Internal Server Error"}`,
+			wantIs:      unavailable,
+			wantCode:    "Internal Server Error",
+			wantMessage: "",
+		},
+		{
+			name:           "503 with Retry-After",
+			status:         503,
+			body:           `{"error":"SERVICE_UNAVAILABLE","message":"Try later"}`,
+			headers:        []string{"Retry-After", "30"},
+			wantIs:         unavailable,
+			wantCode:       "SERVICE_UNAVAILABLE",
+			wantMessage:    "Try later",
+			wantRetryAfter: 30 * time.Second,
+		},
+		{
+			name:        "502 with an HTML page",
+			status:      502,
+			body:        "<html>\n  <body>Bad gateway</body>\n</html>\n",
+			headers:     []string{"Content-Type", "text/html"},
+			wantIs:      unavailable,
+			wantMessage: "<html> <body>Bad gateway</body> </html>",
+		},
+		{
+			name:        "503 with an empty body",
+			status:      503,
+			body:        "",
+			wantIs:      unavailable,
+			wantMessage: "",
+		},
+		{
+			name:        "501 from the dev server",
+			status:      501,
+			body:        `{"error":"Not implemented","message":"This endpoint isn't implemented in the Liveblocks dev server."}`,
+			headers:     []string{"X-LB-Warn", "This endpoint isn't implemented in the Liveblocks dev server."},
+			wantIs:      unavailable,
+			wantCode:    "Not implemented",
+			wantMessage: "This endpoint isn't implemented in the Liveblocks dev server.",
+		},
+		{
+			name:           "429 with Retry-After",
+			status:         429,
+			body:           `{"error":"TOO_MANY_REQUESTS","message":"Slow down"}`,
+			headers:        []string{"Retry-After", "7"},
+			wantIs:         unavailable,
+			wantCode:       "TOO_MANY_REQUESTS",
+			wantMessage:    "Slow down",
+			wantRetryAfter: 7 * time.Second,
+		},
+		{
+			name:        "408",
+			status:      408,
+			body:        "request timeout",
+			wantIs:      unavailable,
+			wantMessage: "request timeout",
+		},
+		{
+			name:   "401 MISSING_SECRET_KEY from the cloud",
+			status: 401,
+			body: `{"error":"MISSING_SECRET_KEY","message":"Missing secret key",` +
+				`"suggestion":"Pass your secret key","docs":"https://liveblocks.io/docs/errors"}`,
+			wantIs:         unavailable,
+			wantCode:       "MISSING_SECRET_KEY",
+			wantMessage:    "Missing secret key",
+			wantSuggestion: "Pass your secret key",
+			wantDocs:       "https://liveblocks.io/docs/errors",
+		},
+		{
+			name:           "403 INVALID_SECRET_KEY from the cloud, docs spelled doc",
+			status:         403,
+			body:           `{"error":"INVALID_SECRET_KEY","message":"Invalid secret key","suggestion":"","doc":"https://liveblocks.io/docs"}`,
+			wantIs:         unavailable,
+			wantCode:       "INVALID_SECRET_KEY",
+			wantMessage:    "Invalid secret key",
+			wantSuggestion: "",
+			wantDocs:       "https://liveblocks.io/docs",
+		},
+		{
+			name:        "401 from the dev server",
+			status:      401,
+			body:        `{"error":"Unauthorized","message":"Missing secret key"}`,
+			wantIs:      unavailable,
+			wantCode:    "Unauthorized",
+			wantMessage: "Missing secret key",
+		},
+		{
+			name:        "403 from the dev server",
+			status:      403,
+			body:        `{"error":"Forbidden","message":"Invalid secret key. You can only use 'sk_localdev' as a secret key"}`,
+			headers:     []string{"X-LB-Warn", "You can only use 'sk_localdev' as the secret key"},
+			wantIs:      unavailable,
+			wantCode:    "Forbidden",
+			wantMessage: "Invalid secret key. You can only use 'sk_localdev' as a secret key",
+		},
+		{
+			name:     "403 from the dev server for another scheme",
+			status:   403,
+			body:     `{"error":"Forbidden"}`,
+			wantIs:   unavailable,
+			wantCode: "Forbidden",
+		},
+		{
+			name:        "404 ROOM_NOT_FOUND",
+			status:      404,
+			body:        `{"error":"ROOM_NOT_FOUND","message":"Room with id \"r1\" not found."}`,
+			wantIs:      []error{token.ErrRejected, ErrNotFound},
+			wantCode:    "ROOM_NOT_FOUND",
+			wantMessage: `Room with id "r1" not found.`,
+		},
+		{
+			name:        "404 as plain text",
+			status:      404,
+			body:        "404 page not found\n",
+			headers:     []string{"Content-Type", "text/plain"},
+			wantIs:      []error{token.ErrRejected, ErrNotFound},
+			wantMessage: "404 page not found",
+		},
+		{
+			name:        "409 ROOM_ALREADY_EXISTS",
+			status:      409,
+			body:        `{"error":"ROOM_ALREADY_EXISTS","message":"Room with id \"r1\" already exists."}`,
+			wantIs:      []error{token.ErrRejected, ErrConflict},
+			wantCode:    "ROOM_ALREADY_EXISTS",
+			wantMessage: `Room with id "r1" already exists.`,
+		},
+		{
+			name:        "422 from the cloud",
+			status:      422,
+			body:        `{"error":"UNPROCESSABLE_ENTITY","message":"Invalid userId","suggestion":"Check the body"}`,
+			wantIs:      rejected,
+			wantCode:    "UNPROCESSABLE_ENTITY",
+			wantMessage: "Invalid userId",
+
+			wantSuggestion: "Check the body",
+		},
+		{
+			name:        "422 from the dev server, with reason",
+			status:      422,
+			body:        `{"error":"Unprocessable Entity","reason":"Missing key: 'userId'"}`,
+			wantIs:      rejected,
+			wantCode:    "Unprocessable Entity",
+			wantMessage: "Missing key: 'userId'",
+		},
+		{
+			name:     "400 from the dev server",
+			status:   400,
+			body:     `{"error":"Bad Request"}`,
+			wantIs:   rejected,
+			wantCode: "Bad Request",
+		},
+		{
+			name:        "410 with fields of unexpected types",
+			status:      410,
+			body:        `{"error":{"code":1},"message":"Gone"}`,
+			wantIs:      rejected,
+			wantMessage: "Gone",
+		},
+		{
+			name:        "400 JSON without known fields is kept as text",
+			status:      400,
+			body:        `{"detail":"nope"}`,
+			wantIs:      rejected,
+			wantMessage: `{"detail":"nope"}`,
+		},
+		{
+			name:        "400 JSON array is kept as text",
+			status:      400,
+			body:        `["nope"]`,
+			wantIs:      rejected,
+			wantMessage: `["nope"]`,
+		},
+		{
+			name:        "422 long plain text is cut to 200 bytes",
+			status:      422,
+			body:        strings.Repeat("x", 300),
+			headers:     []string{"Content-Type", "text/plain"},
+			wantIs:      rejected,
+			wantMessage: strings.Repeat("x", 200),
+		},
+		{
+			name:        "302 redirect is not followed",
+			status:      302,
+			body:        "",
+			headers:     []string{"Location", "https://example.com/elsewhere"},
+			wantIs:      unavailable,
+			wantMessage: "",
+		},
+	}
+	for _, call := range calls {
+		for _, tt := range tests {
+			t.Run(call.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				c, f := newFake(t, reply(tt.status, tt.body, tt.headers...))
+
+				err := call.run(c)
+				checkIs(t, err, tt.wantIs, without(tt.wantIs))
+				if n := len(f.requests()); n != 1 {
+					t.Errorf("got %d requests, want 1", n)
+				}
+
+				e := asError(t, err)
+				if e.Method != call.method || e.Path != call.path {
+					t.Errorf("call: got %s %s, want %s %s", e.Method, e.Path, call.method, call.path)
+				}
+				if e.Status != tt.status {
+					t.Errorf("Status: got %d, want %d", e.Status, tt.status)
+				}
+				if e.Code != tt.wantCode {
+					t.Errorf("Code: got %q, want %q", e.Code, tt.wantCode)
+				}
+				if e.Message != tt.wantMessage {
+					t.Errorf("Message: got %q, want %q", e.Message, tt.wantMessage)
+				}
+				if e.Suggestion != tt.wantSuggestion {
+					t.Errorf("Suggestion: got %q, want %q", e.Suggestion, tt.wantSuggestion)
+				}
+				if e.Docs != tt.wantDocs {
+					t.Errorf("Docs: got %q, want %q", e.Docs, tt.wantDocs)
+				}
+				if e.RetryAfter != tt.wantRetryAfter {
+					t.Errorf("RetryAfter: got %v, want %v", e.RetryAfter, tt.wantRetryAfter)
+				}
+				if e.Err != nil {
+					t.Errorf("Err: got %v, want nil", e.Err)
+				}
+				checkNoSecret(t, "Error()", err.Error())
+			})
+		}
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		call   int // index into calls
+		want   string
+	}{
+		{
+			name:   "room not found",
+			status: 404,
+			body:   `{"error":"ROOM_NOT_FOUND","message":"Room with id \"r1\" not found."}`,
+			call:   1,
+			want:   `liveblocks: GET /v2/rooms/r1: status 404 (ROOM_NOT_FOUND): Room with id "r1" not found.`,
+		},
+		{
+			name:   "dev server validation failure",
+			status: 422,
+			body:   `{"error":"Unprocessable Entity","reason":"Missing key: 'userId'"}`,
+			call:   0,
+			want:   `liveblocks: POST /v2/identify-user: status 422 (Unprocessable Entity): Missing key: 'userId'`,
+		},
+		{
+			name:   "secret key refused",
+			status: 403,
+			body:   `{"error":"INVALID_SECRET_KEY","message":"Invalid secret key","suggestion":"Check the dashboard"}`,
+			call:   0,
+			want:   `liveblocks: POST /v2/identify-user: status 403 (INVALID_SECRET_KEY): Invalid secret key`,
+		},
+		{
+			name:   "empty body",
+			status: 503,
+			body:   "",
+			call:   0,
+			want:   `liveblocks: POST /v2/identify-user: status 503`,
+		},
+		{
+			name:   "plain text",
+			status: 500,
+			body:   "upstream exploded\n",
+			call:   1,
+			want:   `liveblocks: GET /v2/rooms/r1: status 500: upstream exploded`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newFake(t, reply(tt.status, tt.body))
+
+			err := calls[tt.call].run(c)
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("Error():\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestErrorHandBuilt(t *testing.T) {
+	t.Parallel()
+
+	cause := errors.New("boom")
+	tests := []struct {
+		name     string
+		err      *Error
+		wantText string
+		wantIs   []error
+	}{
+		{
+			name:     "no answer, no detail",
+			err:      &Error{Method: "GET", Path: "/v2/rooms"},
+			wantText: "liveblocks: GET /v2/rooms: failed",
+			wantIs:   []error{token.ErrUnavailable},
+		},
+		{
+			name:     "no answer with cause",
+			err:      &Error{Method: "GET", Path: "/v2/rooms", Err: cause},
+			wantText: "liveblocks: GET /v2/rooms: boom",
+			wantIs:   []error{token.ErrUnavailable, cause},
+		},
+		{
+			name:     "status and code only",
+			err:      &Error{Method: "DELETE", Path: "/v2/rooms/x", Status: 409, Code: "C"},
+			wantText: "liveblocks: DELETE /v2/rooms/x: status 409 (C)",
+			wantIs:   []error{token.ErrRejected, ErrConflict},
+		},
+		{
+			name:     "2xx with cause",
+			err:      &Error{Method: "GET", Path: "/v2/rooms", Status: 200, Message: "bad", Err: cause},
+			wantText: "liveblocks: GET /v2/rooms: status 200: bad: boom",
+			wantIs:   []error{token.ErrBadResponse, cause},
+		},
+		{
+			name:     "1xx",
+			err:      &Error{Method: "GET", Path: "/v2/rooms", Status: 103},
+			wantText: "liveblocks: GET /v2/rooms: status 103",
+			wantIs:   []error{token.ErrUnavailable},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tt.err.Error(); got != tt.wantText {
+				t.Errorf("Error(): got %q, want %q", got, tt.wantText)
+			}
+			checkIs(t, tt.err, tt.wantIs, without(tt.wantIs))
+		})
+	}
+}
+
+func TestTransportErrors(t *testing.T) {
+	t.Parallel()
+
+	t.Run("connection refused", func(t *testing.T) {
+		t.Parallel()
+		for _, call := range calls {
+			c, err := New(testSecret, WithBaseURL("http://"+closedAddr(t)))
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			err = call.run(c)
+			checkIs(t, err, []error{token.ErrUnavailable, syscall.ECONNREFUSED},
+				without([]error{token.ErrUnavailable}))
+			e := asError(t, err)
+			if e.Status != 0 || e.Err == nil {
+				t.Errorf("got Status %d, Err %v; want 0 and a cause", e.Status, e.Err)
+			}
+			prefix := "liveblocks: " + call.method + " " + call.path + ": dial tcp "
+			if !strings.HasPrefix(err.Error(), prefix) {
+				t.Errorf("Error(): got %q, want prefix %q", err.Error(), prefix)
+			}
+			checkNoSecret(t, "Error()", err.Error())
+		}
+	})
+
+	t.Run("per-call timeout", func(t *testing.T) {
+		t.Parallel()
+		release := make(chan struct{})
+		c, _ := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}, WithTimeout(50*time.Millisecond))
+		t.Cleanup(func() { close(release) })
+
+		start := time.Now()
+		_, err := c.IdentifyUser(context.Background(), token.Identity{UserID: "alice"})
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("call took %v, want about 50ms", d)
+		}
+		checkIs(t, err, []error{token.ErrUnavailable, context.DeadlineExceeded},
+			append(without([]error{token.ErrUnavailable}), context.Canceled))
+		want := "liveblocks: POST /v2/identify-user: no answer within 50ms: context deadline exceeded"
+		if got := err.Error(); got != want {
+			t.Errorf("Error():\n got %q\nwant %q", got, want)
+		}
+	})
+
+	t.Run("timeout while reading the body", func(t *testing.T) {
+		t.Parallel()
+		release := make(chan struct{})
+		c, _ := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			fmt.Fprint(w, `{"token":"`)
+			w.(http.Flusher).Flush()
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}, WithTimeout(50*time.Millisecond))
+		t.Cleanup(func() { close(release) })
+
+		_, err := c.IdentifyUser(context.Background(), token.Identity{UserID: "alice"})
+		checkIs(t, err, []error{token.ErrUnavailable, context.DeadlineExceeded},
+			without([]error{token.ErrUnavailable}))
+		if e := asError(t, err); e.Message != "no answer within 50ms" {
+			t.Errorf("Message: got %q, want %q", e.Message, "no answer within 50ms")
+		}
+	})
+
+	t.Run("caller cancels", func(t *testing.T) {
+		t.Parallel()
+		arrived := make(chan struct{})
+		release := make(chan struct{})
+		c, _ := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			close(arrived)
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		})
+		t.Cleanup(func() { close(release) })
+
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			<-arrived
+			cancel()
+		}()
+		_, err := c.GetRoom(ctx, "r1")
+		checkIs(t, err, []error{token.ErrUnavailable, context.Canceled},
+			append(without([]error{token.ErrUnavailable}), context.DeadlineExceeded))
+		if e := asError(t, err); e.Message != "" {
+			t.Errorf("Message: got %q, want none (the caller cancelled)", e.Message)
+		}
+	})
+
+	t.Run("caller's deadline", func(t *testing.T) {
+		t.Parallel()
+		release := make(chan struct{})
+		c, _ := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		})
+		t.Cleanup(func() { close(release) })
+
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_, err := c.IdentifyUser(ctx, token.Identity{UserID: "alice"})
+		checkIs(t, err, []error{token.ErrUnavailable, context.DeadlineExceeded},
+			without([]error{token.ErrUnavailable}))
+		if e := asError(t, err); e.Message != "" {
+			t.Errorf("Message: got %q, want none (the caller's deadline)", e.Message)
+		}
+	})
+
+	t.Run("context already cancelled", func(t *testing.T) {
+		t.Parallel()
+		c, f := newFake(t, reply(http.StatusOK, tokenBody(t, devServerToken)))
+
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := c.IdentifyUser(ctx, token.Identity{UserID: "alice"})
+		checkIs(t, err, []error{token.ErrUnavailable, context.Canceled},
+			without([]error{token.ErrUnavailable}))
+		if n := len(f.requests()); n != 0 {
+			t.Errorf("got %d requests, want 0", n)
+		}
+	})
+}
+
+func TestSecretNeverInErrors(t *testing.T) {
+	t.Parallel()
+
+	// A misbehaving server or proxy that echoes the Authorization header
+	// everywhere it can.
+	echo := func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if r.URL.Query().Get("query") == "text" {
+			w.WriteHeader(http.StatusBadGateway)
+			fmt.Fprintf(w, "proxy error for %s", auth)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `{"error":%q,"message":%q,"suggestion":%q,"docs":%q}`, auth, auth, auth, auth)
+	}
+	c, _ := newFake(t, echo)
+
+	_, err := c.IdentifyUser(context.Background(), token.Identity{UserID: "alice"})
+	e := asError(t, err)
+	for what, s := range map[string]string{
+		"Error()": err.Error(), "Code": e.Code, "Message": e.Message,
+		"Suggestion": e.Suggestion, "Docs": e.Docs, "%+v": fmt.Sprintf("%+v", e),
+	} {
+		checkNoSecret(t, what, s)
+	}
+	if want := "Bearer [redacted]"; e.Message != want {
+		t.Errorf("Message: got %q, want %q", e.Message, want)
+	}
+
+	_, err = c.ListRooms(context.Background(), ListRoomsParams{Query: "text"})
+	e = asError(t, err)
+	checkNoSecret(t, "Error() of a text body", err.Error())
+	if want := "proxy error for Bearer [redacted]"; e.Message != want {
+		t.Errorf("Message: got %q, want %q", e.Message, want)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	t.Parallel()
+
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		value string
+		want  time.Duration
+	}{
+		{name: "absent", value: "", want: 0},
+		{name: "seconds", value: "120", want: 2 * time.Minute},
+		{name: "seconds with spaces", value: " 5 ", want: 5 * time.Second},
+		{name: "zero", value: "0", want: 0},
+		{name: "negative", value: "-5", want: 0},
+		{name: "huge is capped", value: "999999999999", want: 365 * 24 * time.Hour},
+		{name: "garbage", value: "soon", want: 0},
+		{name: "date in the future", value: now.Add(90 * time.Second).Format(http.TimeFormat), want: 90 * time.Second},
+		{name: "date in the past", value: now.Add(-time.Minute).Format(http.TimeFormat), want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := parseRetryAfter(tt.value, now); got != tt.want {
+				t.Errorf("parseRetryAfter(%q): got %v, want %v", tt.value, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTruncateText(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{name: "short", in: "  hello\n\tworld  ", want: "hello world"},
+		{name: "exactly 200 bytes", in: strings.Repeat("a", 200), want: strings.Repeat("a", 200)},
+		{name: "ASCII cut", in: strings.Repeat("a", 201), want: strings.Repeat("a", 200)},
+		{name: "cut on a character boundary", in: strings.Repeat("€", 100), want: strings.Repeat("€", 66)},
+		{name: "invalid UTF-8 replaced", in: "a\xffb", want: "a\uFFFDb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := truncateText([]byte(tt.in))
+			if got != tt.want {
+				t.Errorf("truncateText: got %q, want %q", got, tt.want)
+			}
+			if len(got) > maxErrorText {
+				t.Errorf("got %d bytes, want at most %d", len(got), maxErrorText)
+			}
+		})
+	}
+}

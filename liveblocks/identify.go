@@ -1,0 +1,101 @@
+package liveblocks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/liveauth/liveauth/token"
+)
+
+// identifyUserPath is the endpoint that issues ID tokens.
+const identifyUserPath = "/v2/identify-user"
+
+// Client is an issuer of ID tokens.
+var _ token.Issuer = (*Client)(nil)
+
+// identifyRequest is the body of POST /v2/identify-user.
+type identifyRequest struct {
+	UserID   string         `json:"userId"`
+	GroupIDs []string       `json:"groupIds,omitempty"`
+	UserInfo map[string]any `json:"userInfo,omitempty"`
+}
+
+// tokenResponse is the body of a successful POST /v2/identify-user. The
+// field is raw so that a token of the wrong JSON type can be reported.
+type tokenResponse struct {
+	Token json.RawMessage `json:"token"`
+}
+
+// IdentifyUser asks Liveblocks for an ID token for id and returns the raw
+// JWT, ready to be sent to the browser as {"token": "..."}. Each call
+// returns a new token; none is cached.
+//
+// id is validated first ([token.Identity.Validate]); an invalid identity
+// is returned as an error wrapping [token.ErrInvalidIdentity], without any
+// request. The request is POST /v2/identify-user with body {"userId",
+// "groupIds", "userInfo"}, the last two omitted when empty.
+//
+// The answer must be {"token": "<jwt>"} whose payload, decoded without any
+// signature check, is an ID token ("k": "id") for id.UserID; otherwise the
+// error is an [*Error] matching [token.ErrBadResponse]. Unsigned tokens
+// from the dev server are accepted. The token is only sanity-checked, never
+// trusted: do not use its claims for decisions.
+//
+// Other failures are [*Error] values matching [token.ErrUnavailable] or
+// [token.ErrRejected]; see [Error].
+func (c *Client) IdentifyUser(ctx context.Context, id token.Identity) (string, error) {
+	if err := id.Validate(); err != nil {
+		return "", err
+	}
+
+	req := identifyRequest{UserID: id.UserID, GroupIDs: id.GroupIDs, UserInfo: id.UserInfo}
+	var resp tokenResponse
+	status, err := c.doStatus(ctx, http.MethodPost, identifyUserPath, "", req, &resp)
+	if err != nil {
+		return "", err
+	}
+
+	return checkIDToken(status, resp.Token, id.UserID)
+}
+
+// Issue implements [token.Issuer] by calling [Client.IdentifyUser].
+func (c *Client) Issue(ctx context.Context, id token.Identity) (string, error) {
+	return c.IdentifyUser(ctx, id)
+}
+
+// checkIDToken checks that field, from a 2xx answer with the given status,
+// is a JSON string holding a three-part JWT whose payload is an ID token
+// for userID, and returns the string. The header's algorithm and the
+// signature are not looked at: the browser client ignores them too.
+func checkIDToken(status int, field json.RawMessage, userID string) (string, error) {
+	bad := func(cause error, format string, args ...any) error {
+		return badResponse(http.MethodPost, identifyUserPath, status, cause, format, args...)
+	}
+
+	if len(field) == 0 || string(field) == "null" {
+		return "", bad(nil, "no \"token\" in the answer")
+	}
+	var raw string
+	if err := json.Unmarshal(field, &raw); err != nil {
+		return "", bad(nil, "\"token\" is not a string")
+	}
+
+	var claims token.Claims
+	_, _, err := jwt.NewParser().ParseUnverified(raw, &claims)
+	// An algorithm jwt/v5 does not know is no reason to refuse: the
+	// payload, decoded before the algorithm is looked up, is what matters.
+	if err != nil && !errors.Is(err, jwt.ErrTokenUnverifiable) {
+		return "", bad(err, "cannot decode the token")
+	}
+	if claims.Kind != token.KindID {
+		return "", bad(nil, "token kind is %q, want %q", claims.Kind, token.KindID)
+	}
+	if claims.UserID != userID {
+		return "", bad(nil, "token is for another user")
+	}
+	return raw, nil
+}
