@@ -1,0 +1,32 @@
+# make test runs everything: formatting and vet, the unit tests under the race
+# detector, and the interop suite against the real Liveblocks dev server and
+# client (its npm packages are installed here, from interop/package-lock.json).
+
+GO ?= go
+
+.PHONY: test check unit interop cover bench
+
+test: check unit interop
+
+check:
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags interop ./interop/
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+interop: interop/node_modules/.installed
+	./interop/run.sh
+
+interop/node_modules/.installed: interop/package.json interop/package-lock.json
+	cd interop && npm ci --no-audit --no-fund
+	touch $@
+
+cover:
+	$(GO) test -count=1 -coverprofile=coverage.out ./middleware ./userresolver ./token ./liveblocks ./permission
+	$(GO) tool cover -func=coverage.out | tail -1
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
