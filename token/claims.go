@@ -1,6 +1,10 @@
 package token
 
-import "github.com/golang-jwt/jwt/v5"
+import (
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/liveauth/liveauth/permission"
+)
 
 // Kind tells an ID token from an access token (the "k" claim).
 type Kind string
@@ -37,6 +41,10 @@ type Claims struct {
 
 	// UserInfo is the user's public profile.
 	UserInfo map[string]any `json:"ui,omitempty"`
+
+	// Permissions are the room permissions of an access token, pattern by
+	// pattern in order (access tokens only).
+	Permissions permission.Grants `json:"perms,omitzero"`
 
 	jwt.RegisteredClaims
 }

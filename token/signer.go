@@ -134,10 +134,11 @@ func GenerateSigner(opts ...SignerOption) (*Signer, error) {
 	return NewSigner(key, opts...)
 }
 
-// Issue returns a new signed ID token for id. It implements [Issuer].
+// Issue returns a new signed token for id. It implements [Issuer].
 //
-// The token's claims are those of [Claims]: Kind [KindID], the signer's
-// project ID, id's user ID, groups and user info, "iat" now (whole seconds),
+// The token's claims are those of [Claims]: the kind id asks for (an ID
+// token with id's groups, or an access token with id's permissions, see
+// [Identity.Kind]), the signer's project ID, id's user ID and user info, "iat" now (whole seconds),
 // "exp" the signer's lifetime later and a random "jti" of 128 bits, so
 // every call returns a different token. The identity is copied: changing
 // id afterwards changes nothing.
@@ -155,16 +156,20 @@ func (s *Signer) Issue(ctx context.Context, id Identity) (string, error) {
 
 	now := s.now().Truncate(time.Second)
 	claims := Claims{
-		Kind:      KindID,
+		Kind:      id.Kind(),
 		ProjectID: s.projectID,
 		UserID:    id.UserID,
-		GroupIDs:  slices.Clone(id.GroupIDs),
 		UserInfo:  maps.Clone(id.UserInfo),
 		RegisteredClaims: jwt.RegisteredClaims{
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(s.lifetime)),
 			ID:        newTokenID(),
 		},
+	}
+	if claims.Kind == KindAccess {
+		claims.Permissions = id.Permissions
+	} else {
+		claims.GroupIDs = slices.Clone(id.GroupIDs)
 	}
 	return s.sign(&claims)
 }

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/liveauth/liveauth/permission"
 )
 
 // Limits that an [Identity] must respect. They are those of the Liveblocks
@@ -47,6 +49,21 @@ type Identity struct {
 	// "name" or "avatar" is present it must be a string, and the JSON form
 	// must not exceed MaxUserInfoLen characters.
 	UserInfo map[string]any
+
+	// Permissions, when it holds at least one pattern, asks for an access
+	// token ("k": "acc") carrying these room permissions in its "perms"
+	// claim instead of an ID token. Access tokens carry no groups: GroupIDs
+	// is ignored for them. At most permission.MaxPatterns patterns.
+	Permissions permission.Grants
+}
+
+// Kind returns the kind of token id asks for: [KindAccess] when it carries
+// permissions, [KindID] otherwise.
+func (id Identity) Kind() Kind {
+	if id.Permissions.Len() > 0 {
+		return KindAccess
+	}
+	return KindID
 }
 
 // Validate reports whether id respects the platform's limits. The error
@@ -65,6 +82,9 @@ func (id Identity) Validate() error {
 		if g == "" {
 			return invalidIdentity(fmt.Sprintf("group ID %d is empty", i))
 		}
+	}
+	if err := id.Permissions.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidIdentity, err)
 	}
 	if id.UserInfo == nil {
 		return nil
