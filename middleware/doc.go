@@ -21,6 +21,7 @@
 //	401     unauthenticated          resolver: nobody logged in ([userresolver.ErrNoUser])
 //	403     forbidden                resolver: user refused ([userresolver.ErrForbidden])
 //	403     invalid_identity         user breaks a platform limit ([token.ErrInvalidIdentity])
+//	403     not_allowed              access-token mode: the grants do not cover the room
 //	500     internal                 resolver or issuer failed or panicked
 //	503     upstream_unavailable     issuer unreachable, overloaded or misconfigured; Retry-After
 //	403     upstream_rejected        issuer refused the identity ([token.ErrRejected])

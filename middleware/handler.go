@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/liveauth/liveauth/permission"
 	"github.com/liveauth/liveauth/token"
 	"github.com/liveauth/liveauth/userresolver"
 )
@@ -27,6 +28,7 @@ const maxRoomIDLen = 128
 type handler struct {
 	resolver     userresolver.UserResolver
 	issuer       token.Issuer
+	policy       Policy
 	logger       *slog.Logger
 	maxBody      int64
 	origins      map[string]bool
@@ -78,6 +80,7 @@ func Handler(resolver userresolver.UserResolver, opts ...Option) http.Handler {
 	h := &handler{
 		resolver:     resolver,
 		issuer:       cfg.issuer,
+		policy:       cfg.policy,
 		logger:       cfg.logger,
 		maxBody:      cfg.maxBody,
 		origins:      make(map[string]bool, len(cfg.origins)),
@@ -136,8 +139,20 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	id := token.Identity{UserID: user.ID, GroupIDs: user.GroupIDs, UserInfo: user.Info}
+	if h.policy != nil {
+		grants, err := h.decide(r, user, req.Room)
+		if err != nil {
+			h.fail(w, r, resolverError(err))
+			return
+		}
+		id.Permissions = grants
+	}
 	if err := id.Validate(); err != nil {
 		h.fail(w, r, &Error{Status: http.StatusForbidden, Code: CodeInvalidIdentity, Reason: identityReason(err), Err: err})
+		return
+	}
+	if h.policy != nil && !covers(id.Permissions, req.Room) {
+		h.fail(w, r, &Error{Status: http.StatusForbidden, Code: CodeNotAllowed, Reason: reasonNotAllowed})
 		return
 	}
 
@@ -236,6 +251,22 @@ func validRoomID(id string) bool {
 func (h *handler) resolve(r *http.Request) (user userresolver.User, err error) {
 	defer recoverInto(&err, "resolver")
 	return h.resolver.ResolveUser(r)
+}
+
+// decide calls the access-token policy, turning a panic into an error.
+func (h *handler) decide(r *http.Request, user userresolver.User, room string) (grants permission.Grants, err error) {
+	defer recoverInto(&err, "policy")
+	return h.policy(r, user, room)
+}
+
+// covers reports whether grants let the user into room, or, for a
+// room-less request, grant anything at all.
+func covers(grants permission.Grants, room string) bool {
+	if room == "" {
+		return grants.Len() > 0
+	}
+	levels, ok := grants.For(room)
+	return ok && levels.CanEnter()
 }
 
 // issue calls the issuer, turning a panic into an error.

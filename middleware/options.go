@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/liveauth/liveauth/permission"
 	"github.com/liveauth/liveauth/token"
+	"github.com/liveauth/liveauth/userresolver"
 )
 
 // DefaultMaxBodyBytes is the default limit on the request body: 16 KiB,
@@ -21,6 +23,7 @@ type Option func(*config)
 
 type config struct {
 	issuer       token.Issuer
+	policy       Policy
 	logger       *slog.Logger
 	maxBody      int64
 	origins      []string
@@ -32,6 +35,31 @@ type config struct {
 // realtime server. It is required.
 func WithIssuer(issuer token.Issuer) Option {
 	return func(c *config) { c.issuer = issuer }
+}
+
+// Policy decides what an access token lets user do. It is called with the
+// request, the resolved user and the requested room ("" for room-less
+// requests), and returns the room patterns and scopes to grant: the Go
+// counterpart of @liveblocks/node's prepareSession, allow and authorize.
+//
+// Grants may cover more than the requested room (a prefix such as
+// "org1:*" for every room of the user's organisation, say); the client
+// reuses a token for every room it covers. Returning
+// [userresolver.ErrForbidden] refuses the user (403 forbidden), any other
+// error is a fault (500).
+type Policy func(r *http.Request, user userresolver.User, room string) (permission.Grants, error)
+
+// WithAccessTokens makes the endpoint issue access tokens, which carry
+// their own permissions, instead of ID tokens, whose permissions come from
+// each room's accesses. policy decides the permissions. When its grants do
+// not let the user enter the requested room, or grant nothing at all on a
+// room-less request, the endpoint answers 403 not_allowed without asking
+// the issuer.
+//
+// ID tokens are the default and what Liveblocks recommends when rooms'
+// permissions are kept on the rooms themselves.
+func WithAccessTokens(policy Policy) Option {
+	return func(c *config) { c.policy = policy }
 }
 
 // WithLogger sets the logger. Refusals (no user, bad request, refused
