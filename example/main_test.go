@@ -1,0 +1,1270 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/liveauth/liveauth/token"
+	"github.com/liveauth/liveauth/userresolver"
+)
+
+// newTestApp builds the app from cfg, logging to the test's output, and
+// returns it with what it printed on start.
+func newTestApp(t *testing.T, cfg config) (*app, string) {
+	t.Helper()
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	var stdout bytes.Buffer
+	a, err := newApp(t.Context(), cfg, &stdout)
+	if err != nil {
+		t.Fatalf("newApp: %v", err)
+	}
+	return a, stdout.String()
+}
+
+// serve runs h on a loopback test server and returns the server with a
+// client that keeps cookies and does not follow redirects.
+func serve(t *testing.T, h http.Handler) (*httptest.Server, *http.Client) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, newClient(t)
+}
+
+// newClient returns a client with a cookie jar that does not follow
+// redirects, so that tests see the 303 of /login and /logout.
+func newClient(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{
+		Jar:     jar,
+		Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// response is an answer read in full.
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+// do sends req with c and reads the whole answer.
+func do(t *testing.T, c *http.Client, req *http.Request) response {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", req.Method, req.URL, err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: string(body)}
+}
+
+// get sends GET url.
+func get(t *testing.T, c *http.Client, url string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return do(t, c, req)
+}
+
+// postForm sends POST url with a form body.
+func postForm(t *testing.T, c *http.Client, url string, form url.Values) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return do(t, c, req)
+}
+
+// postJSON sends POST url with a JSON body, as the Liveblocks client does.
+func postJSON(t *testing.T, c *http.Client, url, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return do(t, c, req)
+}
+
+// login logs user in through POST /login and checks the redirect.
+func login(t *testing.T, c *http.Client, base, user string) response {
+	t.Helper()
+	resp := postForm(t, c, base+"/login", url.Values{"user": {user}})
+	if resp.status != http.StatusSeeOther || resp.header.Get("Location") != "/" {
+		t.Fatalf("POST /login user=%s: got %d to %q, want 303 to /",
+			user, resp.status, resp.header.Get("Location"))
+	}
+	return resp
+}
+
+// tokenFrom returns the token of a 200 answer of the endpoint.
+func tokenFrom(t *testing.T, resp response) string {
+	t.Helper()
+	if resp.status != http.StatusOK {
+		t.Fatalf("status: got %d, want 200; body %s", resp.status, resp.body)
+	}
+	if got := resp.header.Get("Content-Type"); !strings.HasPrefix(got, "application/json") {
+		t.Errorf("Content-Type: got %q, want application/json", got)
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(resp.body), &body); err != nil {
+		t.Fatalf("body %q: %v", resp.body, err)
+	}
+	raw, ok := body["token"].(string)
+	if !ok || len(body) != 1 {
+		t.Fatalf("body: got %s, want exactly {\"token\": \"...\"}", resp.body)
+	}
+	return raw
+}
+
+// checkError checks that resp is the endpoint's JSON error with status and
+// code.
+func checkError(t *testing.T, resp response, status int, code string) {
+	t.Helper()
+	if resp.status != status {
+		t.Errorf("status: got %d, want %d; body %s", resp.status, status, resp.body)
+	}
+	if got := resp.header.Get("Content-Type"); !strings.HasPrefix(got, "application/json") {
+		t.Errorf("Content-Type: got %q, want application/json", got)
+	}
+	if loc := resp.header.Get("Location"); loc != "" {
+		t.Errorf("Location: got %q, want no redirect", loc)
+	}
+	var body struct{ Error, Code, Reason string }
+	if err := json.Unmarshal([]byte(resp.body), &body); err != nil {
+		t.Fatalf("body %q: %v", resp.body, err)
+	}
+	wantError := "forbidden"
+	if status >= 500 {
+		wantError = "unavailable"
+	}
+	if body.Error != wantError || body.Code != code || body.Reason == "" {
+		t.Errorf("body: got %s, want error %q, code %q and a reason", resp.body, wantError, code)
+	}
+}
+
+// payloadOf decodes the payload of a JWT without checking anything.
+func payloadOf(t *testing.T, raw string) map[string]any {
+	t.Helper()
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		t.Fatalf("token has %d parts, want 3", len(parts))
+	}
+	data, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatalf("payload: %v", err)
+	}
+	var payload map[string]any
+	if err := json.Unmarshal(data, &payload); err != nil {
+		t.Fatalf("payload %s: %v", data, err)
+	}
+	return payload
+}
+
+// wantClaims returns the claims a token for u must hold, other than iat, exp
+// and jti, as JSON decodes them.
+func wantClaims(u demoUser, projectID string) map[string]any {
+	want := map[string]any{
+		"k":   "id",
+		"pid": projectID,
+		"uid": u.ID,
+		"ui": map[string]any{
+			"name":   u.Name,
+			"avatar": "/avatars/" + u.ID + ".svg",
+			"color":  u.Color,
+		},
+	}
+	if len(u.Groups) > 0 {
+		gids := make([]any, len(u.Groups))
+		for i, g := range u.Groups {
+			gids[i] = g
+		}
+		want["gids"] = gids
+	}
+	return want
+}
+
+// checkSignedToken verifies raw with the signer's public key and checks
+// that its claims are exactly those of an ID token for u.
+func checkSignedToken(t *testing.T, signer *token.Signer, raw string, u demoUser) {
+	t.Helper()
+	var claims token.Claims
+	parsed, err := jwt.ParseWithClaims(raw, &claims,
+		func(*jwt.Token) (any, error) { return signer.Public(), nil },
+		jwt.WithValidMethods([]string{"ES256"}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+	)
+	if err != nil {
+		t.Fatalf("verifying the token: %v", err)
+	}
+	if got := parsed.Header["kid"]; got != signer.KeyID() {
+		t.Errorf("kid: got %v, want %q", got, signer.KeyID())
+	}
+
+	payload := payloadOf(t, raw)
+	iat, _ := payload["iat"].(float64)
+	exp, _ := payload["exp"].(float64)
+	if exp-iat != signer.Lifetime().Seconds() {
+		t.Errorf("exp - iat: got %v, want %v", exp-iat, signer.Lifetime().Seconds())
+	}
+	if jti, _ := payload["jti"].(string); jti == "" {
+		t.Errorf("jti: got %v, want a random string", payload["jti"])
+	}
+	for _, k := range []string{"iat", "exp", "jti"} {
+		delete(payload, k)
+	}
+	if want := wantClaims(u, signer.ProjectID()); !reflect.DeepEqual(payload, want) {
+		t.Errorf("claims:\ngot  %v\nwant %v", payload, want)
+	}
+}
+
+// TestParseConfig checks the flags and environment variables.
+func TestParseConfig(t *testing.T) {
+	t.Parallel()
+	longKey := strings.Repeat("k", 32)
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    config
+		wantErr error
+	}{
+		{
+			name: "no flags and no environment",
+			want: config{addr: "localhost:8080"},
+		},
+		{
+			name: "an address",
+			args: []string{"-addr", "127.0.0.1:0"},
+			want: config{addr: "127.0.0.1:0"},
+		},
+		{
+			name: "the dev server's variables",
+			env: map[string]string{
+				"LIVEBLOCKS_SECRET_KEY": "sk_localdev",
+				"LIVEBLOCKS_BASE_URL":   "http://127.0.0.1:1153",
+			},
+			want: config{
+				addr:              "localhost:8080",
+				liveblocksSecret:  "sk_localdev",
+				liveblocksBaseURL: "http://127.0.0.1:1153",
+			},
+		},
+		{
+			name: "a session key",
+			env:  map[string]string{"SESSION_KEY": longKey},
+			want: config{addr: "localhost:8080", sessionKey: []byte(longKey)},
+		},
+		{
+			name:    "a session key too short",
+			env:     map[string]string{"SESSION_KEY": "short"},
+			wantErr: errors.New("SESSION_KEY is 5 bytes long, want at least 32 (try: openssl rand -hex 32)"),
+		},
+		{
+			name:    "an unknown flag",
+			args:    []string{"-port", "80"},
+			wantErr: errUsage,
+		},
+		{
+			name:    "an extra argument",
+			args:    []string{"serve"},
+			wantErr: errUsage,
+		},
+		{
+			name:    "asking for help",
+			args:    []string{"-h"},
+			wantErr: flag.ErrHelp,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			getenv := func(k string) string { return tt.env[k] }
+			got, err := parseConfig(tt.args, getenv, io.Discard)
+			switch {
+			case tt.wantErr == nil && err != nil:
+				t.Fatalf("got error %v, want none", err)
+			case tt.wantErr != nil && err == nil:
+				t.Fatalf("got %+v, want error %v", got, tt.wantErr)
+			case tt.wantErr != nil:
+				if !errors.Is(err, tt.wantErr) && err.Error() != tt.wantErr.Error() {
+					t.Errorf("got error %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestListenURL checks the address printed in the listening line.
+func TestListenURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		addr   string
+		actual net.Addr
+		want   string
+	}{
+		{"localhost:8080", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://localhost:8080"},
+		{"127.0.0.1:0", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 41234}, "http://127.0.0.1:41234"},
+		{":0", &net.TCPAddr{IP: net.IPv6unspecified, Port: 41234}, "http://localhost:41234"},
+		{"0.0.0.0:9000", &net.TCPAddr{IP: net.IPv4zero, Port: 9000}, "http://localhost:9000"},
+		{"[::1]:0", &net.TCPAddr{IP: net.IPv6loopback, Port: 5000}, "http://[::1]:5000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			t.Parallel()
+			if got := listenURL(tt.addr, tt.actual); got != tt.want {
+				t.Errorf("listenURL(%q, %v) = %q, want %q", tt.addr, tt.actual, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestStartupLines checks the lines newApp prints about the session key
+// and the issuer in local mode.
+func TestStartupLines(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  config
+		want []string
+	}{
+		{
+			name: "no environment",
+			cfg:  config{},
+			want: []string{
+				"sessions: cookies signed with a random key made at start; " +
+					"set SESSION_KEY to keep logins across restarts",
+				"issuer: no LIVEBLOCKS_SECRET_KEY set, so tokens are signed locally with ES256, key ID ",
+			},
+		},
+		{
+			name: "a session key",
+			cfg:  config{sessionKey: bytes.Repeat([]byte("k"), 32)},
+			want: []string{
+				"sessions: cookies signed with the key from SESSION_KEY",
+				"issuer: no LIVEBLOCKS_SECRET_KEY set",
+			},
+		},
+		{
+			name: "a base URL without a secret key",
+			cfg:  config{liveblocksBaseURL: "http://127.0.0.1:1153"},
+			want: []string{
+				"issuer: no LIVEBLOCKS_SECRET_KEY set",
+				"issuer: LIVEBLOCKS_BASE_URL is ignored without LIVEBLOCKS_SECRET_KEY",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a, out := newTestApp(t, tt.cfg)
+			for _, want := range tt.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("start-up output:\n%s\nwant a line with %q", out, want)
+				}
+			}
+			if a.signer == nil {
+				t.Fatal("got no local signer, want one")
+			}
+			if want := "key ID " + a.signer.KeyID(); !strings.Contains(out, want) {
+				t.Errorf("start-up output:\n%s\nwant %q", out, want)
+			}
+		})
+	}
+}
+
+// TestLocalEndToEnd walks through the page in local mode: log in, get a
+// token, verify it, log out.
+func TestLocalEndToEnd(t *testing.T) {
+	t.Parallel()
+	a, _ := newTestApp(t, config{})
+	srv, c := serve(t, a)
+	alice, _ := findUser("alice")
+
+	t.Run("the page lists every demo user", func(t *testing.T) {
+		resp := get(t, c, srv.URL+"/")
+		if resp.status != http.StatusOK {
+			t.Fatalf("GET /: got %d, want 200", resp.status)
+		}
+		if got := resp.header.Get("Content-Type"); got != "text/html; charset=utf-8" {
+			t.Errorf("Content-Type: got %q, want text/html; charset=utf-8", got)
+		}
+		for _, u := range demoUsers {
+			if !strings.Contains(resp.body, u.Name) {
+				t.Errorf("page does not name %s", u.Name)
+			}
+		}
+		for _, want := range []string{
+			"Nobody is logged in", `value="demo-room"`, `value="design-review"`, "room-less",
+		} {
+			if !strings.Contains(resp.body, want) {
+				t.Errorf("page does not contain %q", want)
+			}
+		}
+	})
+
+	t.Run("no token before logging in", func(t *testing.T) {
+		resp := postJSON(t, c, srv.URL+authEndpoint, `{"room":"demo-room"}`)
+		checkError(t, resp, http.StatusUnauthorized, "unauthenticated")
+	})
+
+	t.Run("logging in as alice sets the session cookie", func(t *testing.T) {
+		resp := login(t, c, srv.URL, "alice")
+		cookies := (&http.Response{Header: resp.header}).Cookies()
+		if len(cookies) != 1 {
+			t.Fatalf("got %d cookies, want 1", len(cookies))
+		}
+		ck := cookies[0]
+		if ck.Name != "session" || ck.Value == "" || ck.Path != "/" || !ck.HttpOnly ||
+			ck.SameSite != http.SameSiteLaxMode || ck.MaxAge != sessionMaxAge {
+			t.Errorf("cookie: got %s, want session=...; Path=/; Max-Age=%d; HttpOnly; SameSite=Lax",
+				ck, sessionMaxAge)
+		}
+	})
+
+	t.Run("the page shows alice", func(t *testing.T) {
+		resp := get(t, c, srv.URL+"/")
+		for _, want := range []string{
+			"Log out", "(alice)", "groups: engineering", `src="/avatars/alice.svg"`, "data-verdict=",
+		} {
+			if !strings.Contains(resp.body, want) {
+				t.Errorf("page does not contain %q", want)
+			}
+		}
+	})
+
+	t.Run("alice gets a signed ID token for demo-room", func(t *testing.T) {
+		resp := postJSON(t, c, srv.URL+authEndpoint, `{"room":"demo-room"}`)
+		if got := resp.header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("Cache-Control: got %q, want no-store", got)
+		}
+		checkSignedToken(t, a.signer, tokenFrom(t, resp), alice)
+	})
+
+	t.Run("every call gives a new token", func(t *testing.T) {
+		first := tokenFrom(t, postJSON(t, c, srv.URL+authEndpoint, `{"room":"demo-room"}`))
+		second := tokenFrom(t, postJSON(t, c, srv.URL+authEndpoint, `{}`))
+		if first == second {
+			t.Error("got the same token twice, want a new one on every call")
+		}
+	})
+
+	t.Run("logging out clears the session", func(t *testing.T) {
+		resp := postForm(t, c, srv.URL+"/logout", nil)
+		if resp.status != http.StatusSeeOther || resp.header.Get("Location") != "/" {
+			t.Fatalf("POST /logout: got %d to %q, want 303 to /", resp.status, resp.header.Get("Location"))
+		}
+		cookies := (&http.Response{Header: resp.header}).Cookies()
+		if len(cookies) != 1 || cookies[0].Name != "session" || cookies[0].MaxAge >= 0 {
+			t.Errorf("cookies: got %v, want session deleted (Max-Age=0)", cookies)
+		}
+		checkError(t, postJSON(t, c, srv.URL+authEndpoint, `{"room":"demo-room"}`),
+			http.StatusUnauthorized, "unauthenticated")
+		if page := get(t, c, srv.URL+"/"); !strings.Contains(page.body, "Nobody is logged in") {
+			t.Error("page still shows a logged-in user")
+		}
+	})
+}
+
+// TestTokenClaimsPerUser checks the claims of every demo user's token,
+// whatever room is asked for.
+func TestTokenClaimsPerUser(t *testing.T) {
+	t.Parallel()
+	a, _ := newTestApp(t, config{})
+	srv, _ := serve(t, a)
+
+	tests := []struct {
+		user string
+		body string
+	}{
+		{"alice", `{"room":"demo-room"}`},
+		{"bob", `{"room":"design-review"}`},
+		{"carol", `{"room":"design-review"}`}, // an ID token is issued; the room refuses her later
+		{"carol", `{}`},
+		{"bob", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user+" "+tt.body, func(t *testing.T) {
+			t.Parallel()
+			c := newClient(t)
+			login(t, c, srv.URL, tt.user)
+			u, _ := findUser(tt.user)
+			resp := postJSON(t, c, srv.URL+authEndpoint, tt.body)
+			checkSignedToken(t, a.signer, tokenFrom(t, resp), u)
+		})
+	}
+}
+
+// TestAuthEndpointRefusals checks that the endpoint answers failures with
+// its JSON error contract, never a redirect or a cookie.
+func TestAuthEndpointRefusals(t *testing.T) {
+	t.Parallel()
+	a, _ := newTestApp(t, config{})
+
+	// sessionCookie returns a session cookie naming userID, signed with
+	// the app's key.
+	sessionCookie := func(t *testing.T, userID string) *http.Cookie {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		rec := httptest.NewRecorder()
+		s, err := a.store.New(req, sessionName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Values[userresolver.DefaultUserIDKey] = userID
+		if err := s.Save(req, rec); err != nil {
+			t.Fatal(err)
+		}
+		return rec.Result().Cookies()[0]
+	}
+
+	tests := []struct {
+		name    string
+		method  string
+		body    string
+		ctype   string
+		headers map[string]string
+		cookie  *http.Cookie
+		status  int
+		code    string
+	}{
+		{
+			name:   "no session cookie",
+			body:   `{"room":"demo-room"}`,
+			status: http.StatusUnauthorized,
+			code:   "unauthenticated",
+		},
+		{
+			name:   "a session for a user not in the table",
+			body:   `{"room":"demo-room"}`,
+			cookie: sessionCookie(t, "mallory"),
+			status: http.StatusUnauthorized,
+			code:   "unauthenticated",
+		},
+		{
+			name:   "a cookie signed with another key",
+			body:   `{"room":"demo-room"}`,
+			cookie: &http.Cookie{Name: sessionName, Value: "MTcwMDAwMDAwMHxkR1Z6ZEE9PXzY2Jk"},
+			status: http.StatusUnauthorized,
+			code:   "unauthenticated",
+		},
+		{
+			name:   "GET",
+			method: http.MethodGet,
+			cookie: sessionCookie(t, "alice"),
+			status: http.StatusMethodNotAllowed,
+			code:   "method_not_allowed",
+		},
+		{
+			name:   "a body that is not JSON",
+			body:   `room=demo-room`,
+			cookie: sessionCookie(t, "alice"),
+			status: http.StatusBadRequest,
+			code:   "bad_request",
+		},
+		{
+			name:   "a form instead of JSON",
+			body:   `room=demo-room`,
+			ctype:  "application/x-www-form-urlencoded",
+			cookie: sessionCookie(t, "alice"),
+			status: http.StatusUnsupportedMediaType,
+			code:   "unsupported_media_type",
+		},
+		{
+			name:    "a request from another site",
+			body:    `{"room":"demo-room"}`,
+			headers: map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+			cookie:  sessionCookie(t, "alice"),
+			status:  http.StatusForbidden,
+			code:    "origin_not_allowed",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			method := cmpOr(tt.method, http.MethodPost)
+			req := httptest.NewRequest(method, authEndpoint, strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", cmpOr(tt.ctype, "application/json"))
+			for k, v := range tt.headers {
+				req.Header.Set(k, v)
+			}
+			if tt.cookie != nil {
+				req.AddCookie(tt.cookie)
+			}
+			rec := httptest.NewRecorder()
+			a.ServeHTTP(rec, req)
+			resp := response{status: rec.Code, header: rec.Header(), body: rec.Body.String()}
+			checkError(t, resp, tt.status, tt.code)
+			if got := rec.Header().Values("Set-Cookie"); len(got) > 0 {
+				t.Errorf("Set-Cookie: got %q, want none from the endpoint", got)
+			}
+		})
+	}
+}
+
+// cmpOr returns s, or def when s is empty.
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// TestLoginRefusals checks that /login refuses unknown users and forms
+// posted from other sites.
+func TestLoginRefusals(t *testing.T) {
+	t.Parallel()
+	a, _ := newTestApp(t, config{})
+
+	tests := []struct {
+		name    string
+		method  string
+		form    string
+		headers map[string]string
+		status  int
+	}{
+		{name: "an unknown user", form: "user=mallory", status: http.StatusBadRequest},
+		{name: "no user", form: "", status: http.StatusBadRequest},
+		{
+			name:    "a form posted from another site",
+			form:    "user=alice",
+			headers: map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+			status:  http.StatusForbidden,
+		},
+		{name: "GET", method: http.MethodGet, status: http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(cmpOr(tt.method, http.MethodPost), "/login", strings.NewReader(tt.form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tt.headers {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			a.ServeHTTP(rec, req)
+			if rec.Code != tt.status {
+				t.Errorf("status: got %d, want %d", rec.Code, tt.status)
+			}
+			if got := rec.Header().Values("Set-Cookie"); len(got) > 0 {
+				t.Errorf("Set-Cookie: got %q, want none", got)
+			}
+		})
+	}
+}
+
+// TestSessionKey checks that SESSION_KEY keeps logins valid across
+// restarts, and that random keys do not.
+func TestSessionKey(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte("0123456789abcdef"), 2)
+	tests := []struct {
+		name       string
+		key        []byte
+		wantStatus int
+	}{
+		{name: "the same SESSION_KEY keeps the login across restarts", key: key, wantStatus: http.StatusOK},
+		{name: "random keys lose it", key: nil, wantStatus: http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			first, _ := newTestApp(t, config{sessionKey: tt.key})
+			second, _ := newTestApp(t, config{sessionKey: tt.key})
+			srv1, c := serve(t, first)
+			srv2 := httptest.NewServer(second)
+			t.Cleanup(srv2.Close)
+
+			login(t, c, srv1.URL, "bob")
+			u1, _ := url.Parse(srv1.URL)
+			u2, _ := url.Parse(srv2.URL)
+			c.Jar.SetCookies(u2, c.Jar.Cookies(u1))
+
+			resp := postJSON(t, c, srv2.URL+authEndpoint, `{}`)
+			if resp.status != tt.wantStatus {
+				t.Errorf("status at the second app: got %d, want %d; body %s",
+					resp.status, tt.wantStatus, resp.body)
+			}
+		})
+	}
+}
+
+// TestAssets checks the avatars and the static files.
+func TestAssets(t *testing.T) {
+	t.Parallel()
+	a, _ := newTestApp(t, config{})
+
+	tests := []struct {
+		path      string
+		status    int
+		ctype     string
+		bodyStart string
+	}{
+		{"/avatars/alice.svg", http.StatusOK, "image/svg+xml", "<svg"},
+		{"/avatars/bob.svg", http.StatusOK, "image/svg+xml", "<svg"},
+		{"/avatars/carol.svg", http.StatusOK, "image/svg+xml", "<svg"},
+		{"/avatars/mallory.svg", http.StatusNotFound, "", ""},
+		{"/avatars/alice.png", http.StatusNotFound, "", ""},
+		{"/static/style.css", http.StatusOK, "text/css; charset=utf-8", "/*"},
+		{"/static/app.js", http.StatusOK, "text/javascript; charset=utf-8", "//"},
+		{"/static/missing.js", http.StatusNotFound, "", ""},
+		{"/nothing-here", http.StatusNotFound, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			t.Parallel()
+			rec := httptest.NewRecorder()
+			a.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
+			if rec.Code != tt.status {
+				t.Fatalf("status: got %d, want %d", rec.Code, tt.status)
+			}
+			if tt.status != http.StatusOK {
+				return
+			}
+			if got := rec.Header().Get("Content-Type"); got != tt.ctype {
+				t.Errorf("Content-Type: got %q, want %q", got, tt.ctype)
+			}
+			if got := rec.Body.String(); !strings.HasPrefix(got, tt.bodyStart) {
+				t.Errorf("body starts with %.20q, want %q", got, tt.bodyStart)
+			}
+		})
+	}
+}
+
+// TestPageHeaders checks the page's security headers and that it loads
+// nothing from elsewhere.
+func TestPageHeaders(t *testing.T) {
+	t.Parallel()
+	a, _ := newTestApp(t, config{})
+	rec := httptest.NewRecorder()
+	a.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+
+	want := map[string]string{
+		"Cache-Control":           "no-store",
+		"Content-Security-Policy": contentSecurityPolicy,
+		"X-Content-Type-Options":  "nosniff",
+	}
+	for k, v := range want {
+		if got := rec.Header().Get(k); got != v {
+			t.Errorf("%s: got %q, want %q", k, got, v)
+		}
+	}
+	// Nothing the page loads may come from elsewhere.
+	for _, bad := range []string{"http://", "https://", "<script>", " style="} {
+		body := strings.ReplaceAll(rec.Body.String(), `xmlns="http://www.w3.org/2000/svg"`, "")
+		if strings.Contains(body, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+}
+
+// TestEffectiveAccess checks what each demo user may do in each demo room,
+// and which layer decides it.
+func TestEffectiveAccess(t *testing.T) {
+	t.Parallel()
+	rooms := demoRooms()
+	tests := []struct {
+		user        string
+		room        int
+		wantEnter   bool
+		wantSummary string
+		wantReason  string
+	}{
+		{"alice", 0, true, "write", `*:write from groupsAccesses["engineering"]`},
+		{"bob", 0, true, "read", "*:read from defaultAccesses"},
+		{"carol", 0, true, "write", `*:write from usersAccesses["carol"]`},
+		{"alice", 1, false, "refused", "no base scope in any layer"},
+		{"bob", 1, true, "write", `*:write from groupsAccesses["design"]`},
+		{"carol", 1, false, "refused", "no base scope in any layer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user+" in "+rooms[tt.room].ID, func(t *testing.T) {
+			t.Parallel()
+			u, _ := findUser(tt.user)
+			got := effectiveAccess(rooms[tt.room].Accesses, u)
+			if got.CanEnter != tt.wantEnter || got.Summary != tt.wantSummary || got.Reason != tt.wantReason {
+				t.Errorf("got %v, %q, %q; want %v, %q, %q",
+					got.CanEnter, got.Summary, got.Reason, tt.wantEnter, tt.wantSummary, tt.wantReason)
+			}
+			if len(got.Features) != 7 {
+				t.Errorf("got %d features, want 7", len(got.Features))
+			}
+		})
+	}
+}
+
+// fakeLiveblocks answers the two REST routes the example uses, POST
+// /v2/rooms?idempotent and POST /v2/identify-user, and records every call.
+type fakeLiveblocks struct {
+	t *testing.T
+
+	// existing rooms are answered as they are, as Liveblocks answers an
+	// idempotent create of a room that already exists.
+	existing map[string]string
+
+	// failStatus, when set, answers every call with that status.
+	failStatus int
+
+	mu    sync.Mutex
+	calls []fakeCall
+}
+
+// fakeCall is one request the fake received.
+type fakeCall struct {
+	method, uri, auth, body string
+}
+
+// ServeHTTP records the call and answers it as Liveblocks would.
+func (f *fakeLiveblocks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	f.calls = append(f.calls, fakeCall{
+		method: r.Method, uri: r.RequestURI, auth: r.Header.Get("Authorization"), body: string(body),
+	})
+	f.mu.Unlock()
+
+	w.Header().Set("Content-Type", "application/json")
+	if f.failStatus != 0 {
+		w.WriteHeader(f.failStatus)
+		fmt.Fprint(w, `{"error":"INVALID_SECRET_KEY","message":"Invalid secret key"}`)
+		return
+	}
+	switch r.Method + " " + r.URL.Path {
+	case "POST /v2/rooms":
+		var room map[string]any
+		if err := json.Unmarshal(body, &room); err != nil {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			return
+		}
+		id, _ := room["id"].(string)
+		if existing, ok := f.existing[id]; ok {
+			fmt.Fprint(w, existing)
+			return
+		}
+		room["type"] = "room"
+		room["createdAt"] = "2026-01-01T00:00:00.000Z"
+		json.NewEncoder(w).Encode(room)
+
+	case "POST /v2/identify-user":
+		var in struct {
+			UserID   string         `json:"userId"`
+			GroupIDs []string       `json:"groupIds"`
+			UserInfo map[string]any `json:"userInfo"`
+		}
+		if err := json.Unmarshal(body, &in); err != nil {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			return
+		}
+		now := time.Now().Unix()
+		payload, _ := json.Marshal(map[string]any{
+			"k": "id", "pid": "localdev", "uid": in.UserID, "gids": in.GroupIDs, "ui": in.UserInfo,
+			"iat": now, "exp": now + 3600, "jti": fmt.Sprintf("jti%d", time.Now().UnixNano()),
+		})
+		enc := base64.RawURLEncoding
+		header := enc.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`))
+		raw := header + "." + enc.EncodeToString(payload) + "." // unsigned, as the dev server's
+		json.NewEncoder(w).Encode(map[string]string{"token": raw})
+
+	default:
+		f.t.Errorf("unexpected call %s %s", r.Method, r.RequestURI)
+		w.WriteHeader(http.StatusNotFound)
+	}
+}
+
+// recorded returns the calls received so far.
+func (f *fakeLiveblocks) recorded() []fakeCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.calls)
+}
+
+// checkJSON checks that got and want are the same JSON value.
+func checkJSON(t *testing.T, what, got, want string) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Errorf("%s: %q is not JSON: %v", what, got, err)
+		return
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("%s: bad want %q: %v", what, want, err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s:\ngot  %s\nwant %s", what, got, want)
+	}
+}
+
+// TestLiveblocksMode runs the example against a fake Liveblocks: the rooms
+// it creates, the page, and the tokens it passes on.
+func TestLiveblocksMode(t *testing.T) {
+	t.Parallel()
+	const secret = "sk_dev_test123"
+	fake := &fakeLiveblocks{
+		t: t,
+		// design-review already exists, with accesses of its own: the
+		// page must show those, not the ones the example asks for.
+		existing: map[string]string{
+			"design-review": `{"type":"room","id":"design-review","createdAt":"2025-06-01T00:00:00.000Z",
+				"defaultAccesses":[],"usersAccesses":{"dave":["*:read"]},"groupsAccesses":{"design":["*:write"]}}`,
+		},
+	}
+	lbSrv := httptest.NewServer(fake)
+	t.Cleanup(lbSrv.Close)
+
+	a, out := newTestApp(t, config{liveblocksSecret: secret, liveblocksBaseURL: lbSrv.URL})
+	if a.signer != nil {
+		t.Error("got a local signer in Liveblocks mode, want none")
+	}
+	wantLine := "issuer: Liveblocks at " + lbSrv.URL + " issues the tokens (POST /v2/identify-user); " +
+		"demo rooms ready: demo-room, design-review"
+	if !strings.Contains(out, wantLine) {
+		t.Errorf("start-up output:\n%s\nwant %q", out, wantLine)
+	}
+	if strings.Contains(out, secret) {
+		t.Errorf("start-up output shows the secret key:\n%s", out)
+	}
+
+	t.Run("the demo rooms are created with the documented accesses", func(t *testing.T) {
+		calls := fake.recorded()
+		wantBodies := []string{
+			`{"id":"demo-room","defaultAccesses":["room:read","room:presence:write"],
+			  "usersAccesses":{"carol":["room:write"]},"groupsAccesses":{"engineering":["room:write"]}}`,
+			`{"id":"design-review","defaultAccesses":[],"groupsAccesses":{"design":["room:write"]}}`,
+		}
+		if len(calls) != len(wantBodies) {
+			t.Fatalf("got %d calls, want %d: %v", len(calls), len(wantBodies), calls)
+		}
+		for i, call := range calls {
+			if call.method != http.MethodPost || call.uri != "/v2/rooms?idempotent" {
+				t.Errorf("call %d: got %s %s, want POST /v2/rooms?idempotent", i, call.method, call.uri)
+			}
+			if call.auth != "Bearer "+secret {
+				t.Errorf("call %d: Authorization: got %q, want the secret key", i, call.auth)
+			}
+			checkJSON(t, fmt.Sprintf("call %d body", i), call.body, wantBodies[i])
+		}
+	})
+
+	srv, c := serve(t, a)
+
+	t.Run("the page shows the rooms as Liveblocks holds them", func(t *testing.T) {
+		resp := get(t, c, srv.URL+"/")
+		for _, want := range []string{"Liveblocks", lbSrv.URL, "dave", "engineering"} {
+			if !strings.Contains(resp.body, want) {
+				t.Errorf("page does not contain %q", want)
+			}
+		}
+	})
+
+	t.Run("bob gets the token Liveblocks issued", func(t *testing.T) {
+		before := len(fake.recorded())
+		login(t, c, srv.URL, "bob")
+		raw := tokenFrom(t, postJSON(t, c, srv.URL+authEndpoint, `{"room":"design-review"}`))
+
+		calls := fake.recorded()[before:]
+		if len(calls) != 1 || calls[0].uri != "/v2/identify-user" {
+			t.Fatalf("calls: got %v, want one POST /v2/identify-user", calls)
+		}
+		checkJSON(t, "identify-user body", calls[0].body,
+			`{"userId":"bob","groupIds":["design"],
+			  "userInfo":{"name":"Bob","avatar":"/avatars/bob.svg","color":"#2b8a3e"}}`)
+
+		bob, _ := findUser("bob")
+		payload := payloadOf(t, raw)
+		for _, k := range []string{"iat", "exp", "jti"} {
+			delete(payload, k)
+		}
+		if want := wantClaims(bob, "localdev"); !reflect.DeepEqual(payload, want) {
+			t.Errorf("claims:\ngot  %v\nwant %v", payload, want)
+		}
+	})
+
+	t.Run("nobody logged in is refused without calling Liveblocks", func(t *testing.T) {
+		before := len(fake.recorded())
+		checkError(t, postJSON(t, newClient(t), srv.URL+authEndpoint, `{"room":"demo-room"}`),
+			http.StatusUnauthorized, "unauthenticated")
+		if calls := fake.recorded()[before:]; len(calls) != 0 {
+			t.Errorf("calls: got %v, want none", calls)
+		}
+	})
+}
+
+// TestLiveblocksSetupFails checks that a failed set-up of the rooms stops
+// the example with an error naming the base URL and never the secret key.
+func TestLiveblocksSetupFails(t *testing.T) {
+	t.Parallel()
+	const (
+		secret      = "sk_dev_verysecret"
+		setupFailed = "cannot set up the demo rooms on Liveblocks at "
+	)
+
+	// closedURL is the address of a server that no longer listens.
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close()
+
+	tests := []struct {
+		name       string
+		secret     string
+		failStatus int
+		baseURL    string // empty: the fake's
+		want       string
+	}{
+		{
+			name:       "the key is refused",
+			secret:     secret,
+			failStatus: http.StatusForbidden,
+			want:       setupFailed,
+		},
+		{
+			name:       "the server fails",
+			secret:     secret,
+			failStatus: http.StatusInternalServerError,
+			want:       setupFailed,
+		},
+		{
+			name:    "nothing listens",
+			secret:  secret,
+			baseURL: closedURL,
+			want:    setupFailed + closedURL,
+		},
+		{
+			name:   "the key is malformed",
+			secret: "not a key",
+			want:   "LIVEBLOCKS_SECRET_KEY or LIVEBLOCKS_BASE_URL: ",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake := &fakeLiveblocks{t: t, failStatus: tt.failStatus}
+			lbSrv := httptest.NewServer(fake)
+			t.Cleanup(lbSrv.Close)
+			base := cmpOr(tt.baseURL, lbSrv.URL)
+
+			var stdout bytes.Buffer
+			a, err := newApp(t.Context(), config{liveblocksSecret: tt.secret, liveblocksBaseURL: base}, &stdout)
+			if err == nil {
+				t.Fatalf("got app %v, want an error", a)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("error: got %q, want it to contain %q", msg, tt.want)
+			}
+			if tt.failStatus != 0 && !strings.Contains(msg, base) {
+				t.Errorf("error: got %q, want it to name %s", msg, base)
+			}
+			if strings.Contains(msg, tt.secret) || strings.Contains(stdout.String(), tt.secret) {
+				t.Errorf("the secret key shows in %q or %q", msg, stdout.String())
+			}
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p to the buffer.
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// waitForListening reads lines from r until the listening line, and
+// returns the URL it names. It fails the test after timeout. Lines after
+// it are drained in the background.
+func waitForListening(t *testing.T, r io.Reader, timeout time.Duration) string {
+	t.Helper()
+	const prefix = "liveauth example listening on "
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+				select {
+				case found <- u:
+				default:
+				}
+			}
+		}
+		close(found)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			t.Fatal("the output ended without the listening line")
+		}
+		return u
+	case <-time.After(timeout):
+		t.Fatalf("no listening line within %v", timeout)
+	}
+	return ""
+}
+
+// TestRunServesUntilCancelled runs the server in-process on a free port
+// and checks that it stops gracefully when its context is cancelled.
+func TestRunServesUntilCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr syncBuffer
+
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
+		pw.Close()
+	}()
+
+	base := waitForListening(t, pr, 10*time.Second)
+	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.HasSuffix(base, ":0") {
+		t.Errorf("listening on %q, want http://127.0.0.1:<port>", base)
+	}
+	if resp := get(t, newClient(t), base+"/"); resp.status != http.StatusOK {
+		t.Errorf("GET /: got %d, want 200", resp.status)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: got %v, want nil after a graceful shutdown", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return within 10s of the cancellation")
+	}
+	if !strings.Contains(stderr.String(), "shutting down") {
+		t.Errorf("logs:\n%s\nwant a shutdown line", stderr.String())
+	}
+}
+
+// TestProgram builds the example, runs it as on a fresh machine, loads the
+// page and stops it with SIGINT.
+func TestProgram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the program")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("stops the program with SIGINT")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command in PATH")
+	}
+	t.Parallel()
+
+	bin := filepath.Join(t.TempDir(), "example")
+	buildCtx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	build := exec.CommandContext(buildCtx, goTool, "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	// Run it as on a fresh machine: no Liveblocks key, no session key.
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		for _, k := range []string{envSecretKey, envBaseURL, envSessionKey} {
+			if strings.HasPrefix(kv, k+"=") {
+				return true
+			}
+		}
+		return false
+	})
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr syncBuffer
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	cmd.Env = env
+	cmd.Stdout = pw
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill() // a no-op once it has exited
+		<-exited
+		pr.Close()
+	})
+
+	base := waitForListening(t, pr, 20*time.Second)
+	resp := get(t, newClient(t), base+"/")
+	if resp.status != http.StatusOK || !strings.Contains(resp.body, "liveauth example") {
+		t.Errorf("GET /: got %d, want 200 with the page", resp.status)
+	}
+
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		exited <- err // for the clean-up
+		if err != nil {
+			t.Errorf("exit after SIGINT: got %v, want status 0; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("still running 10s after SIGINT; stderr:\n%s", stderr.String())
+	}
+}
