@@ -3,7 +3,7 @@
 // These tests run against a real Liveblocks dev server. From interop/:
 //
 //	PATH=$PWD/node_modules/.bin:$PATH TMPDIR=/tmp liveblocks dev --host 127.0.0.1 -P \
-//	    -c 'go test -tags devserver -run DevServer -count 1 ../liveblocks' </dev/null
+//	    -c 'go test -tags devserver -count=1 -run ^TestDevServer ../liveblocks' </dev/null
 
 package liveblocks_test
 
@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,85 @@ func TestDevServerIdentifyUser(t *testing.T) {
 	if d := claims.ExpiresAt.Sub(claims.IssuedAt.Time); d != time.Hour {
 		t.Errorf("lifetime: got %v, want 1h", d)
 	}
+}
+
+// patternScopes lists grants as pattern and scopes pairs, in order.
+func patternScopes(g permission.Grants) []string {
+	var out []string
+	for pattern, scopes := range g.All() {
+		out = append(out, fmt.Sprintf("%s=%v", pattern, scopes))
+	}
+	return out
+}
+
+func TestDevServerAuthorizeUser(t *testing.T) {
+	c := devClient(t, "")
+	ctx := context.Background()
+
+	// The exact room comes before the prefix that also covers it: the dev
+	// server takes the first matching prefix, so order matters.
+	var perms permission.Grants
+	allow := []struct {
+		pattern string
+		scopes  []permission.Scope
+	}{
+		{"org1.room1", []permission.Scope{permission.Read}},
+		{"org1*", []permission.Scope{permission.Write, permission.StorageNone}},
+		{"*", []permission.Scope{permission.RoomRead, permission.PresenceWrite}},
+		{"legacy", []permission.Scope{permission.Read, permission.CommentsPrivateNone, permission.FeedsWrite}},
+	}
+	for _, a := range allow {
+		if err := perms.Allow(a.pattern, a.scopes...); err != nil {
+			t.Fatalf("Allow(%q): %v", a.pattern, err)
+		}
+	}
+	id := token.Identity{UserID: "alice", UserInfo: map[string]any{"name": "Alice"}, Permissions: perms}
+
+	first, err := c.AuthorizeUser(ctx, id)
+	if err != nil {
+		t.Fatalf("AuthorizeUser: %v", err)
+	}
+	second, err := c.Issue(ctx, id)
+	if err != nil {
+		t.Fatalf("Issue: %v", err)
+	}
+	if first == second {
+		t.Errorf("two calls returned the same token %q", first)
+	}
+
+	for _, raw := range []string{first, second} {
+		var claims token.Claims
+		if _, _, err := jwt.NewParser().ParseUnverified(raw, &claims); err != nil {
+			t.Fatalf("ParseUnverified: %v", err)
+		}
+		if claims.Kind != token.KindAccess || claims.UserID != "alice" || claims.ProjectID != "localdev" ||
+			claims.UserInfo["name"] != "Alice" || claims.GroupIDs != nil {
+			t.Errorf("claims: got %+v", claims)
+		}
+		if got, want := patternScopes(claims.Permissions), patternScopes(perms); !reflect.DeepEqual(got, want) {
+			t.Errorf("perms:\n got %v\nwant %v", got, want)
+		}
+		if d := claims.ExpiresAt.Sub(claims.IssuedAt.Time); d != time.Hour {
+			t.Errorf("lifetime: got %v, want 1h", d)
+		}
+	}
+	t.Logf("access token perms: %v", patternScopes(perms))
+}
+
+func TestDevServerUpsertRoom(t *testing.T) {
+	c := devClient(t, "")
+
+	_, err := c.UpsertRoom(context.Background(), "go-upsert",
+		liveblocks.UpdateRoomParams{DefaultAccesses: []permission.Scope{permission.Write}},
+		&liveblocks.CreateRoomParams{DefaultAccesses: []permission.Scope{permission.Read}})
+	var e *liveblocks.Error
+	if !errors.As(err, &e) || e.Status != 501 {
+		t.Fatalf("UpsertRoom: got %v, want an *Error with Status 501", err)
+	}
+	if !errors.Is(err, token.ErrUnavailable) || !strings.Contains(err.Error(), "does not implement this route") {
+		t.Errorf("UpsertRoom: got %v, want token.ErrUnavailable and a text saying the route is missing", err)
+	}
+	t.Logf("upsert: %v", err)
 }
 
 func TestDevServerWrongKey(t *testing.T) {
@@ -126,8 +206,9 @@ func TestDevServerRooms(t *testing.T) {
 		t.Errorf("GetRoom: got %+v, want %+v", got, created)
 	}
 
+	// Change the default, add a user, remove a user and a group (null).
 	updated, err := c.UpdateRoom(ctx, id, liveblocks.UpdateRoomParams{
-		DefaultAccesses: []permission.Scope{},
+		DefaultAccesses: []permission.Scope{permission.Read, permission.CommentsWrite},
 		UsersAccesses:   map[string][]permission.Scope{"bob": nil, "carol": {permission.Write}},
 		GroupsAccesses:  map[string][]permission.Scope{"eng": nil},
 		Metadata:        map[string]any{"size": "L"},
@@ -135,12 +216,26 @@ func TestDevServerRooms(t *testing.T) {
 	if err != nil {
 		t.Fatalf("UpdateRoom: %v", err)
 	}
-	want := created.Accesses()
-	want.Default = []permission.Scope{}
-	want.Users = map[string][]permission.Scope{"alice": {permission.RoomWrite}, "carol": {permission.Write}}
-	want.Groups = map[string][]permission.Scope{}
+	want := permission.Accesses{
+		Default: []permission.Scope{permission.Read, permission.CommentsWrite},
+		Users:   map[string][]permission.Scope{"alice": {permission.RoomWrite}, "carol": {permission.Write}},
+		Groups:  map[string][]permission.Scope{},
+	}
 	if got := updated.Accesses(); !reflect.DeepEqual(got, want) {
 		t.Errorf("accesses after update: got %+v, want %+v", got, want)
+	}
+	if got, err := c.GetRoom(ctx, id); err != nil || !reflect.DeepEqual(got.Accesses(), want) {
+		t.Errorf("GetRoom after update: got %+v, %v; want accesses %+v", got, err, want)
+	}
+
+	// No access by default, as [] rather than null.
+	updated, err = c.UpdateRoom(ctx, id, liveblocks.UpdateRoomParams{DefaultAccesses: []permission.Scope{}})
+	if err != nil {
+		t.Fatalf("UpdateRoom to no default access: %v", err)
+	}
+	want.Default = []permission.Scope{}
+	if got := updated.Accesses(); !reflect.DeepEqual(got, want) {
+		t.Errorf("accesses after the second update: got %+v, want %+v", got, want)
 	}
 	if updated.Metadata["size"] != "L" || updated.Metadata["color"] != "blue" {
 		t.Errorf("metadata after update: got %v", updated.Metadata)
@@ -163,6 +258,22 @@ func TestDevServerRooms(t *testing.T) {
 	}
 	if len(page.Data) != 1 || page.Data[0].ID != id || page.NextCursor != "" {
 		t.Errorf("ListRooms: got %+v", page)
+	}
+	page, err = c.ListRooms(ctx, liveblocks.ListRoomsParams{Query: `roomId^"go test/"`})
+	if err != nil {
+		t.Fatalf("ListRooms with a roomId prefix: %v", err)
+	}
+	found := false
+	for _, room := range page.Data {
+		if room.ID == id {
+			found = true
+			if got := room.Accesses(); !reflect.DeepEqual(got, want) {
+				t.Errorf("listed accesses: got %+v, want %+v", got, want)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("ListRooms with a roomId prefix: %s not in %+v", id, page.Data)
 	}
 
 	_, err = c.ListRooms(ctx, liveblocks.ListRoomsParams{Query: "bad query ((("})

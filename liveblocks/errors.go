@@ -20,7 +20,18 @@ var (
 
 	// ErrInvalidRoomID is returned, before any request is made, when a room
 	// ID is empty, longer than [MaxRoomIDLen] characters or not valid UTF-8.
+	// The first two come from [permission.ValidateRoomID], so the error
+	// also matches [permission.ErrInvalidRoomID].
 	ErrInvalidRoomID = errors.New("liveblocks: invalid room ID")
+
+	// ErrInvalidAccesses is returned, before any request is made, when the
+	// room accesses given to a room call break the rules of
+	// [permission.Accesses.Validate]. The error also matches the
+	// permission sentinels of each problem (such as
+	// [permission.ErrUnknownScope]), its text names each offending entry
+	// as the JSON body would (usersAccesses["alice"]), and errors.As finds
+	// a [*permission.EntryError] for the first problem about an entry.
+	ErrInvalidAccesses = errors.New("liveblocks: invalid room accesses")
 
 	// ErrNotFound is matched by an [*Error] whose status is 404: the room
 	// (or other resource) does not exist.
@@ -54,6 +65,11 @@ const maxErrorText = 200
 // A 404 also matches [ErrNotFound] and a 409 [ErrConflict]. When the request
 // got no answer, Err holds the cause, so errors.Is(err,
 // context.DeadlineExceeded) and errors.Is(err, context.Canceled) work.
+//
+// A 501 is a 5xx like any other, but retrying is pointless: the server
+// does not implement the route at all (the dev server answers 501 for
+// routes it lacks, such as the upsert of [Client.UpsertRoom]). The text
+// of such an error says so, whatever the body.
 type Error struct {
 	// Method and Path name the call, for example "POST" and
 	// "/v2/identify-user". Path is relative to the base URL, without query.
@@ -88,7 +104,8 @@ type Error struct {
 }
 
 // Error describes the failure: method, path, status, code and message, or
-// the cause when there was no answer. It never contains the secret key.
+// the cause when there was no answer; for a 501 it adds that the server
+// does not implement the route. It never contains the secret key.
 func (e *Error) Error() string {
 	parts := make([]string, 0, 3)
 	if e.Status != 0 {
@@ -97,6 +114,9 @@ func (e *Error) Error() string {
 			status += " (" + e.Code + ")"
 		}
 		parts = append(parts, status)
+	}
+	if e.Status == http.StatusNotImplemented {
+		parts = append(parts, "the server does not implement this route")
 	}
 	if e.Message != "" {
 		parts = append(parts, e.Message)
@@ -254,4 +274,36 @@ func (c *Client) redact(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, c.secret, "[redacted]")
+}
+
+// inputError is bad input refused before any request. Its text is the
+// liveblocks sentinel's followed by the details, and it matches both the
+// sentinel and the causes (errors of package permission).
+type inputError struct {
+	sentinel error // ErrInvalidRoomID or ErrInvalidAccesses
+	detail   string
+	causes   []error
+}
+
+// Error returns the sentinel's text and the details.
+func (e *inputError) Error() string {
+	return e.sentinel.Error() + ": " + e.detail
+}
+
+// Unwrap returns the sentinel and the causes.
+func (e *inputError) Unwrap() []error {
+	return append([]error{e.sentinel}, e.causes...)
+}
+
+// permissionProblems splits the text of an error of package permission
+// (possibly an errors.Join of several) into one line per problem, without
+// the "permission: " prefix or the given redundant lead, so that it reads
+// well after a liveblocks sentinel.
+func permissionProblems(err error, lead string) []string {
+	lines := strings.Split(err.Error(), "\n")
+	for i, line := range lines {
+		line = strings.TrimPrefix(line, lead)
+		lines[i] = strings.TrimPrefix(line, "permission: ")
+	}
+	return lines
 }

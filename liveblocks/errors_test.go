@@ -2,6 +2,7 @@ package liveblocks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,13 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/liveauth/liveauth/permission"
 	"github.com/liveauth/liveauth/token"
 )
 
 // allSentinels are the sentinels an *Error may match.
 var allSentinels = []error{
 	token.ErrUnavailable, token.ErrRejected, token.ErrBadResponse, token.ErrInvalidIdentity,
-	ErrNotFound, ErrConflict, ErrInvalidRoomID, ErrInvalidConfig,
+	ErrNotFound, ErrConflict, ErrInvalidRoomID, ErrInvalidAccesses, ErrInvalidConfig,
 }
 
 // without returns allSentinels minus want.
@@ -31,13 +33,39 @@ func without(want []error) []error {
 	return out
 }
 
-// calls are the two kinds of call whose errors must map the same way.
-var calls = []struct {
+// testGrants are the permissions of the access tokens asked for in tests.
+func testGrants() permission.Grants {
+	var g permission.Grants
+	if err := g.Allow("r1", permission.Write); err != nil {
+		panic(err)
+	}
+	return g
+}
+
+// restCall is one REST call of the Client, made with valid arguments.
+type restCall struct {
 	name   string
 	method string
 	path   string
 	run    func(*Client) error
-}{
+
+	// refetchOn409 is set for GetOrCreateRoom, which answers a 409 by
+	// getting the room: its error then comes from GET /v2/rooms/r1.
+	refetchOn409 bool
+}
+
+// want returns the request an error answer with the given status is
+// reported for, and how many requests the call makes to get there.
+func (rc restCall) want(status int) (method, path string, requests int) {
+	if rc.refetchOn409 && status == http.StatusConflict {
+		return http.MethodGet, "/v2/rooms/r1", 2
+	}
+	return rc.method, rc.path, 1
+}
+
+// calls are every REST call, whose errors must map the same way. The
+// first two are used by index in TestErrorText.
+var calls = []restCall{
 	{
 		name:   "IdentifyUser",
 		method: http.MethodPost,
@@ -56,6 +84,84 @@ var calls = []struct {
 			return err
 		},
 	},
+	{
+		name:   "AuthorizeUser",
+		method: http.MethodPost,
+		path:   "/v2/authorize-user",
+		run: func(c *Client) error {
+			id := token.Identity{UserID: "alice", Permissions: testGrants()}
+			_, err := c.AuthorizeUser(context.Background(), id)
+			return err
+		},
+	},
+	{
+		name:   "CreateRoom",
+		method: http.MethodPost,
+		path:   "/v2/rooms",
+		run: func(c *Client) error {
+			_, err := c.CreateRoom(context.Background(), "r1", CreateRoomParams{})
+			return err
+		},
+	},
+	{
+		name:   "GetOrCreateRoom",
+		method: http.MethodPost,
+		path:   "/v2/rooms",
+		run: func(c *Client) error {
+			_, err := c.GetOrCreateRoom(context.Background(), "r1", CreateRoomParams{})
+			return err
+		},
+		refetchOn409: true,
+	},
+	{
+		name:   "UpdateRoom",
+		method: http.MethodPost,
+		path:   "/v2/rooms/r1",
+		run: func(c *Client) error {
+			_, err := c.UpdateRoom(context.Background(), "r1", UpdateRoomParams{})
+			return err
+		},
+	},
+	{
+		name:   "UpsertRoom",
+		method: http.MethodPost,
+		path:   "/v2/rooms/r1/upsert",
+		run: func(c *Client) error {
+			_, err := c.UpsertRoom(context.Background(), "r1", UpdateRoomParams{}, &CreateRoomParams{})
+			return err
+		},
+	},
+	{
+		name:   "DeleteRoom",
+		method: http.MethodDelete,
+		path:   "/v2/rooms/r1",
+		run: func(c *Client) error {
+			return c.DeleteRoom(context.Background(), "r1")
+		},
+	},
+	{
+		name:   "ListRooms",
+		method: http.MethodGet,
+		path:   "/v2/rooms",
+		run: func(c *Client) error {
+			_, err := c.ListRooms(context.Background(), ListRoomsParams{})
+			return err
+		},
+	},
+}
+
+// checkErrorCall checks that err is reported for the request the call
+// makes last after an answer with status, and that it made as many
+// requests as it should.
+func checkErrorCall(t *testing.T, call restCall, f *fake, e *Error, status int) {
+	t.Helper()
+	method, path, requests := call.want(status)
+	if n := len(f.requests()); n != requests {
+		t.Errorf("got %d requests, want %d", n, requests)
+	}
+	if e.Method != method || e.Path != path {
+		t.Errorf("call: got %s %s, want %s %s", e.Method, e.Path, method, path)
+	}
 }
 
 func TestErrorMapping(t *testing.T) {
@@ -282,14 +388,8 @@ func TestErrorMapping(t *testing.T) {
 
 				err := call.run(c)
 				checkIs(t, err, tt.wantIs, without(tt.wantIs))
-				if n := len(f.requests()); n != 1 {
-					t.Errorf("got %d requests, want 1", n)
-				}
-
 				e := asError(t, err)
-				if e.Method != call.method || e.Path != call.path {
-					t.Errorf("call: got %s %s, want %s %s", e.Method, e.Path, call.method, call.path)
-				}
+				checkErrorCall(t, call, f, e, tt.status)
 				if e.Status != tt.status {
 					t.Errorf("Status: got %d, want %d", e.Status, tt.status)
 				}
@@ -312,6 +412,167 @@ func TestErrorMapping(t *testing.T) {
 					t.Errorf("Err: got %v, want nil", e.Err)
 				}
 				checkNoSecret(t, "Error()", err.Error())
+			})
+		}
+	}
+}
+
+// TestCloudErrorCodes runs every REST call against each error code the
+// cloud documents (protocol.md §5.3), plus 429 and 500.
+func TestCloudErrorCodes(t *testing.T) {
+	t.Parallel()
+
+	const docs = "https://liveblocks.io/docs/errors/liveblocks-node"
+	unavailable := []error{token.ErrUnavailable}
+	tests := []struct {
+		name           string
+		status         int
+		code           string
+		message        string
+		suggestion     string
+		docs           string
+		headers        []string
+		wantIs         []error
+		wantRetryAfter time.Duration
+	}{
+		{
+			name:       "401 MISSING_SECRET_KEY",
+			status:     401,
+			code:       "MISSING_SECRET_KEY",
+			message:    "The secret key is missing from the Authorization header.",
+			suggestion: "Add your secret key as \"Authorization: Bearer sk_...\".",
+			docs:       docs + "#missing-secret-key",
+			wantIs:     unavailable,
+		},
+		{
+			name:       "401 WRONG_KEY_USED",
+			status:     401,
+			code:       "WRONG_KEY_USED",
+			message:    "A public key was used where a secret key is required.",
+			suggestion: "Use the secret key, which starts with \"sk_\".",
+			docs:       docs + "#wrong-key-used",
+			wantIs:     unavailable,
+		},
+		{
+			name:       "403 INVALID_SECRET_KEY",
+			status:     403,
+			code:       "INVALID_SECRET_KEY",
+			message:    "Invalid secret key.",
+			suggestion: "Copy the secret key from the dashboard again.",
+			docs:       docs + "#invalid-secret-key",
+			wantIs:     unavailable,
+		},
+		{
+			name:       "403 UNAUTHORIZED_ROOM_ACCESS",
+			status:     403,
+			code:       "UNAUTHORIZED_ROOM_ACCESS",
+			message:    "This key cannot access this room.",
+			suggestion: "Check the key's project.",
+			docs:       docs + "#unauthorized-room-access",
+			wantIs:     unavailable,
+		},
+		{
+			name:       "404 ROOM_NOT_FOUND",
+			status:     404,
+			code:       "ROOM_NOT_FOUND",
+			message:    `Room with id "r1" not found.`,
+			suggestion: "Create the room first.",
+			docs:       docs + "#room-not-found",
+			wantIs:     []error{token.ErrRejected, ErrNotFound},
+		},
+		{
+			name:       "409 ROOM_ALREADY_EXISTS",
+			status:     409,
+			code:       "ROOM_ALREADY_EXISTS",
+			message:    `Room with id "r1" already exists.`,
+			suggestion: "Use another room ID, or get the existing room.",
+			docs:       docs + "#room-already-exists",
+			wantIs:     []error{token.ErrRejected, ErrConflict},
+		},
+		{
+			name:       "422 UNPROCESSABLE_ENTITY",
+			status:     422,
+			code:       "UNPROCESSABLE_ENTITY",
+			message:    "Missing key: 'defaultAccesses'",
+			suggestion: "Check the request body.",
+			docs:       docs + "#unprocessable-entity",
+			wantIs:     []error{token.ErrRejected},
+		},
+		{
+			name:    "404 RESOURCE_NOT_FOUND, without hints",
+			status:  404,
+			code:    "RESOURCE_NOT_FOUND",
+			message: "Resource not found.",
+			wantIs:  []error{token.ErrRejected, ErrNotFound},
+		},
+		{
+			name:       "409 RESOURCE_ALREADY_EXISTS",
+			status:     409,
+			code:       "RESOURCE_ALREADY_EXISTS",
+			message:    "Resource already exists.",
+			suggestion: "Use another ID.",
+			docs:       docs + "#resource-already-exists",
+			wantIs:     []error{token.ErrRejected, ErrConflict},
+		},
+		{
+			name:           "429 with Retry-After",
+			status:         429,
+			code:           "TOO_MANY_REQUESTS",
+			message:        "Too many requests.",
+			suggestion:     "Slow down.",
+			headers:        []string{"Retry-After", "12"},
+			wantIs:         unavailable,
+			wantRetryAfter: 12 * time.Second,
+		},
+		{
+			name:    "500",
+			status:  500,
+			code:    "INTERNAL_SERVER_ERROR",
+			message: "Something went wrong.",
+			docs:    "https://liveblocks.io/status",
+			wantIs:  unavailable,
+		},
+	}
+	for _, call := range calls {
+		for _, tt := range tests {
+			t.Run(call.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				fields := map[string]string{"error": tt.code, "message": tt.message}
+				if tt.suggestion != "" {
+					fields["suggestion"] = tt.suggestion
+				}
+				if tt.docs != "" {
+					fields["docs"] = tt.docs
+				}
+				body, err := json.Marshal(fields)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, f := newFake(t, reply(tt.status, string(body), tt.headers...))
+
+				err = call.run(c)
+				checkIs(t, err, tt.wantIs, without(tt.wantIs))
+				e := asError(t, err)
+				checkErrorCall(t, call, f, e, tt.status)
+				got := Error{
+					Status: e.Status, Code: e.Code, Message: e.Message,
+					Suggestion: e.Suggestion, Docs: e.Docs, RetryAfter: e.RetryAfter,
+				}
+				want := Error{
+					Status: tt.status, Code: tt.code, Message: tt.message,
+					Suggestion: tt.suggestion, Docs: tt.docs, RetryAfter: tt.wantRetryAfter,
+				}
+				if got != want {
+					t.Errorf("fields:\n got %+v\nwant %+v", got, want)
+				}
+				if e.Err != nil {
+					t.Errorf("Err: got %v, want nil", e.Err)
+				}
+				wantText := fmt.Sprintf("liveblocks: %s %s: status %d (%s): %s",
+					e.Method, e.Path, tt.status, tt.code, tt.message)
+				if err.Error() != wantText {
+					t.Errorf("Error():\n got %q\nwant %q", err.Error(), wantText)
+				}
 			})
 		}
 	}
@@ -354,6 +615,13 @@ func TestErrorText(t *testing.T) {
 			body:   "",
 			call:   0,
 			want:   `liveblocks: POST /v2/identify-user: status 503`,
+		},
+		{
+			name:   "not implemented, without a body",
+			status: 501,
+			body:   "",
+			call:   0,
+			want:   `liveblocks: POST /v2/identify-user: status 501: the server does not implement this route`,
 		},
 		{
 			name:   "plain text",

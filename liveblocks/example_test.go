@@ -95,6 +95,78 @@ func ExampleClient_IdentifyUser() {
 	// 1h0m0s
 }
 
+// fakeAuthorizeUser answers POST /v2/authorize-user the way the dev
+// server does: with an unsigned access token whose "perms" are the
+// permissions it was sent, in the same order.
+func fakeAuthorizeUser() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			UserID      string          `json:"userId"`
+			Permissions json.RawMessage `json:"permissions"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+			http.Error(w, `{"error":"Bad Request"}`, http.StatusBadRequest)
+			return
+		}
+		payload, _ := json.Marshal(struct {
+			K     string          `json:"k"`
+			PID   string          `json:"pid"`
+			UID   string          `json:"uid"`
+			Perms json.RawMessage `json:"perms"`
+			IAT   int64           `json:"iat"`
+			EXP   int64           `json:"exp"`
+		}{"acc", "localdev", in.UserID, in.Permissions, 1_800_000_000, 1_800_003_600})
+		raw := "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + base64.RawURLEncoding.EncodeToString(payload) + "."
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"token": raw})
+	}))
+}
+
+func ExampleClient_AuthorizeUser() {
+	srv := fakeAuthorizeUser()
+	defer srv.Close()
+
+	lb, err := liveblocks.New("sk_localdev", liveblocks.WithBaseURL(srv.URL))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// Read-only in one room, write access without Storage in the rest of
+	// the organisation. Patterns keep the order they are allowed in.
+	var perms permission.Grants
+	if err := perms.Allow("org1.room1", permission.Read); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := perms.Allow("org1*", permission.Write, permission.StorageNone); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// An identity with permissions asks for an access token; Issue would
+	// pick AuthorizeUser for it too.
+	raw, err := lb.AuthorizeUser(context.Background(), token.Identity{UserID: "alice", Permissions: perms})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	var claims token.Claims
+	if _, _, err := jwt.NewParser().ParseUnverified(raw, &claims); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(claims.Kind, claims.UserID)
+	for pattern, scopes := range claims.Permissions.All() {
+		fmt.Println(pattern, scopes)
+	}
+	// Output:
+	// acc alice
+	// org1.room1 [*:read]
+	// org1* [*:write storage:none]
+}
+
 func ExampleError() {
 	// Liveblocks is rate-limiting this project.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

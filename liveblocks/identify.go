@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -14,7 +15,7 @@ import (
 // identifyUserPath is the endpoint that issues ID tokens.
 const identifyUserPath = "/v2/identify-user"
 
-// Client is an issuer of ID tokens.
+// Client is an issuer of ID tokens and access tokens.
 var _ token.Issuer = (*Client)(nil)
 
 // identifyRequest is the body of POST /v2/identify-user.
@@ -24,8 +25,9 @@ type identifyRequest struct {
 	UserInfo map[string]any `json:"userInfo,omitempty"`
 }
 
-// tokenResponse is the body of a successful POST /v2/identify-user. The
-// field is raw so that a token of the wrong JSON type can be reported.
+// tokenResponse is the body of a successful POST /v2/identify-user or
+// /v2/authorize-user. The field is raw so that a token of the wrong JSON
+// type can be reported.
 type tokenResponse struct {
 	Token json.RawMessage `json:"token"`
 }
@@ -36,8 +38,11 @@ type tokenResponse struct {
 //
 // id is validated first ([token.Identity.Validate]); an invalid identity
 // is returned as an error wrapping [token.ErrInvalidIdentity], without any
-// request. The request is POST /v2/identify-user with body {"userId",
-// "groupIds", "userInfo"}, the last two omitted when empty.
+// request. So is an identity with permissions: an ID token carries none,
+// and dropping them silently could give the user other rights than
+// intended; use [Client.AuthorizeUser], or [Client.Issue], which picks.
+// The request is POST /v2/identify-user with body {"userId", "groupIds",
+// "userInfo"}, the last two omitted when empty.
 //
 // The answer must be {"token": "<jwt>"} whose payload, decoded without any
 // signature check, is an ID token ("k": "id") for id.UserID; otherwise the
@@ -48,6 +53,10 @@ type tokenResponse struct {
 // Other failures are [*Error] values matching [token.ErrUnavailable] or
 // [token.ErrRejected]; see [Error].
 func (c *Client) IdentifyUser(ctx context.Context, id token.Identity) (string, error) {
+	if id.Kind() != token.KindID {
+		return "", fmt.Errorf("%w: an ID token carries no permissions "+
+			"(ask for an access token with AuthorizeUser)", token.ErrInvalidIdentity)
+	}
 	if err := id.Validate(); err != nil {
 		return "", err
 	}
@@ -59,21 +68,30 @@ func (c *Client) IdentifyUser(ctx context.Context, id token.Identity) (string, e
 		return "", err
 	}
 
-	return checkIDToken(status, resp.Token, id.UserID)
+	return checkToken(identifyUserPath, status, resp.Token, token.KindID, id.UserID)
 }
 
-// Issue implements [token.Issuer] by calling [Client.IdentifyUser].
+// Issue implements [token.Issuer]. It asks for the kind of token id asks
+// for ([token.Identity.Kind]): an access token from [Client.AuthorizeUser]
+// when id carries permissions, an ID token from [Client.IdentifyUser]
+// otherwise.
 func (c *Client) Issue(ctx context.Context, id token.Identity) (string, error) {
+	if id.Kind() == token.KindAccess {
+		return c.AuthorizeUser(ctx, id)
+	}
 	return c.IdentifyUser(ctx, id)
 }
 
-// checkIDToken checks that field, from a 2xx answer with the given status,
-// is a JSON string holding a three-part JWT whose payload is an ID token
-// for userID, and returns the string. The header's algorithm and the
-// signature are not looked at: the browser client ignores them too.
-func checkIDToken(status int, field json.RawMessage, userID string) (string, error) {
+// checkToken checks that field, from a 2xx answer with the given status to
+// POST path, is a JSON string holding a three-part JWT whose payload is a
+// token of the given kind for userID, and returns the string. The header's
+// algorithm and the signature are not looked at: the browser client
+// ignores them too.
+func checkToken(
+	path string, status int, field json.RawMessage, kind token.Kind, userID string,
+) (string, error) {
 	bad := func(cause error, format string, args ...any) error {
-		return badResponse(http.MethodPost, identifyUserPath, status, cause, format, args...)
+		return badResponse(http.MethodPost, path, status, cause, format, args...)
 	}
 
 	if len(field) == 0 || string(field) == "null" {
@@ -91,8 +109,8 @@ func checkIDToken(status int, field json.RawMessage, userID string) (string, err
 	if err != nil && !errors.Is(err, jwt.ErrTokenUnverifiable) {
 		return "", bad(err, "cannot decode the token")
 	}
-	if claims.Kind != token.KindID {
-		return "", bad(nil, "token kind is %q, want %q", claims.Kind, token.KindID)
+	if claims.Kind != kind {
+		return "", bad(nil, "token kind is %q, want %q", claims.Kind, kind)
 	}
 	if claims.UserID != userID {
 		return "", bad(nil, "token is for another user")

@@ -352,10 +352,10 @@ func TestIdentifyUserConcurrent(t *testing.T) {
 	}
 }
 
-func TestCheckIDTokenKeepsCause(t *testing.T) {
+func TestCheckTokenKeepsCause(t *testing.T) {
 	t.Parallel()
 
-	_, err := checkIDToken(http.StatusOK, []byte(`"a.b"`), "alice")
+	_, err := checkToken(identifyUserPath, http.StatusOK, []byte(`"a.b"`), token.KindID, "alice")
 	if !errors.Is(err, jwt.ErrTokenMalformed) {
 		t.Errorf("errors.Is(%v, jwt.ErrTokenMalformed) = false, want true", err)
 	}

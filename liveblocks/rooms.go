@@ -17,8 +17,10 @@ import (
 	"github.com/liveauth/liveauth/permission"
 )
 
-// MaxRoomIDLen is the longest room ID Liveblocks accepts, in characters.
-const MaxRoomIDLen = 128
+// MaxRoomIDLen is the longest room ID Liveblocks accepts, in characters as
+// JavaScript counts them (UTF-16 code units: an emoji counts two). It is
+// [permission.MaxRoomIDLength].
+const MaxRoomIDLen = permission.MaxRoomIDLength
 
 // roomsPath is the collection of rooms.
 const roomsPath = "/v2/rooms"
@@ -119,8 +121,9 @@ type CreateRoomParams struct {
 	DefaultAccesses []permission.Scope
 
 	// UsersAccesses maps user IDs to their scopes. Optional. An entry
-	// with a nil list is left out; an empty list is sent and means no
-	// access for that user.
+	// with a nil list is left out. Every other list must be a legal set
+	// (see [permission.ValidateSet]); an empty list is refused, since it
+	// would grant nothing.
 	UsersAccesses map[string][]permission.Scope
 
 	// GroupsAccesses maps group IDs to their members' scopes, like
@@ -136,9 +139,10 @@ type CreateRoomParams struct {
 	OrganizationID string
 }
 
-// createRoomRequest is the body of POST /v2/rooms.
+// createRoomRequest is the body of POST /v2/rooms, and without ID the
+// "create" part of an upsert.
 type createRoomRequest struct {
-	ID              string                        `json:"id"`
+	ID              string                        `json:"id,omitempty"`
 	DefaultAccesses []permission.Scope            `json:"defaultAccesses"`
 	UsersAccesses   map[string][]permission.Scope `json:"usersAccesses,omitempty"`
 	GroupsAccesses  map[string][]permission.Scope `json:"groupsAccesses,omitempty"`
@@ -187,10 +191,14 @@ func withoutNil(m map[string][]permission.Scope) map[string][]permission.Scope {
 //
 // If the room already exists the error matches [ErrConflict] (and
 // [token.ErrRejected]); use [Client.GetOrCreateRoom] to accept an existing
-// room. An invalid id is refused before any request with an error wrapping
-// [ErrInvalidRoomID].
+// room.
+//
+// The id and the accesses of p are checked before any request: an invalid
+// id gives an error wrapping [ErrInvalidRoomID], accesses that break the
+// rules of [permission.Accesses.Validate] one wrapping
+// [ErrInvalidAccesses] that names each offending entry.
 func (c *Client) CreateRoom(ctx context.Context, id string, p CreateRoomParams) (*Room, error) {
-	if err := checkRoomID(id); err != nil {
+	if err := checkCreate(id, p); err != nil {
 		return nil, err
 	}
 	req := newCreateRoomRequest(id, p)
@@ -205,12 +213,15 @@ func (c *Client) CreateRoom(ctx context.Context, id string, p CreateRoomParams) 
 // exist (POST /v2/rooms?idempotent). An existing room is returned as it is:
 // p is not applied to it.
 //
+// The id and p are checked as [Client.CreateRoom] checks them, even when
+// the room turns out to exist.
+//
 // Dev servers older than 1.4.1 ignore "idempotent" and answer 409; the
 // Client then fetches the existing room with [Client.GetRoom].
 func (c *Client) GetOrCreateRoom(
 	ctx context.Context, id string, p CreateRoomParams,
 ) (*Room, error) {
-	if err := checkRoomID(id); err != nil {
+	if err := checkCreate(id, p); err != nil {
 		return nil, err
 	}
 	req := newCreateRoomRequest(id, p)
@@ -242,15 +253,19 @@ func (c *Client) GetRoom(ctx context.Context, id string) (*Room, error) {
 // changes, and entries not mentioned are kept.
 type UpdateRoomParams struct {
 	// DefaultAccesses replaces the default accesses when it is not nil. A
-	// non-nil empty slice is sent as [] and means no access.
+	// non-nil empty slice is sent as [] and means no access; any other
+	// list must be a legal set (see [permission.ValidateSet]).
 	DefaultAccesses []permission.Scope
 
 	// UsersAccesses sets the scopes of each user listed. A nil list
-	// removes that user's entry (it is sent as null).
+	// removes that user's entry (it is sent as null); every other list
+	// must be a legal set, so an empty list is refused. At most
+	// [permission.MaxAccessEntries] entries may be set (removals do not
+	// count).
 	UsersAccesses map[string][]permission.Scope
 
-	// GroupsAccesses sets the scopes of each group listed. A nil list
-	// removes that group's entry (it is sent as null).
+	// GroupsAccesses sets the scopes of each group listed, like
+	// UsersAccesses: a nil list removes the group's entry.
 	GroupsAccesses map[string][]permission.Scope
 
 	// Metadata sets each key listed. A nil value removes the key (sent as
@@ -269,13 +284,75 @@ type updateRoomRequest struct {
 // UpdateRoom applies p to the room id (POST /v2/rooms/{id}) and returns the
 // room as updated. A room that does not exist gives an error matching
 // [ErrNotFound].
+//
+// The id and the accesses p sets are checked before any request, as
+// [Client.CreateRoom] checks them; entries that p removes (nil lists) are
+// not checked.
 func (c *Client) UpdateRoom(ctx context.Context, id string, p UpdateRoomParams) (*Room, error) {
-	if err := checkRoomID(id); err != nil {
+	if err := checkUpdate(id, p); err != nil {
 		return nil, err
 	}
 	req := updateRoomRequest(p)
 	var room Room
 	if err := c.do(ctx, http.MethodPost, roomPath(id), "", req, &room); err != nil {
+		return nil, err
+	}
+	return &room, nil
+}
+
+// upsertRoomPath returns the escaped path of the upsert of room id.
+func upsertRoomPath(id string) string {
+	return roomPath(id) + "/upsert"
+}
+
+// upsertRoomRequest is the body of POST /v2/rooms/{id}/upsert.
+type upsertRoomRequest struct {
+	Update updateRoomRequest  `json:"update"`
+	Create *createRoomRequest `json:"create,omitempty"`
+}
+
+// UpsertRoom updates the room id, creating it first if it does not exist
+// (POST /v2/rooms/{id}/upsert), and returns the room as it then is.
+//
+// update applies in both cases, as [Client.UpdateRoom] would apply it.
+// create, when not nil, describes the room to create if there is none yet,
+// and is ignored for an existing room; its DefaultAccesses is always sent
+// ([] when nil), as by [Client.CreateRoom]. With a nil create the body has
+// no "create" part, and how the server builds a new room from update alone
+// is its choice.
+//
+// The id, update and create are checked before any request, as
+// [Client.UpdateRoom] and [Client.CreateRoom] check them; errors about
+// accesses name the entry with its part of the body, such as
+// update.usersAccesses["alice"].
+//
+// The dev server does not implement this route: it answers 501, which
+// gives an [*Error] with Status 501 matching [token.ErrUnavailable], whose
+// text says the server does not implement the route.
+func (c *Client) UpsertRoom(
+	ctx context.Context, id string, update UpdateRoomParams, create *CreateRoomParams,
+) (*Room, error) {
+	if err := checkRoomID(id); err != nil {
+		return nil, err
+	}
+	checks := []accessesCheck{
+		sentAccesses("update", update.DefaultAccesses, update.UsersAccesses, update.GroupsAccesses),
+	}
+	if create != nil {
+		checks = append(checks,
+			sentAccesses("create", create.DefaultAccesses, create.UsersAccesses, create.GroupsAccesses))
+	}
+	if err := checkAccesses(checks...); err != nil {
+		return nil, err
+	}
+
+	req := upsertRoomRequest{Update: updateRoomRequest(update)}
+	if create != nil {
+		body := newCreateRoomRequest("", *create)
+		req.Create = &body
+	}
+	var room Room
+	if err := c.do(ctx, http.MethodPost, upsertRoomPath(id), "", req, &room); err != nil {
 		return nil, err
 	}
 	return &room, nil
@@ -364,17 +441,88 @@ func (c *Client) ListRooms(ctx context.Context, p ListRoomsParams) (*RoomPage, e
 	return out, nil
 }
 
-// checkRoomID refuses IDs that Liveblocks would refuse.
+// checkRoomID refuses IDs that Liveblocks would refuse. The rules are
+// those of permission.ValidateRoomID; on top of them the ID must be valid
+// UTF-8, since it travels both in the path and in JSON bodies, which would
+// not carry invalid bytes the same way.
 func checkRoomID(id string) error {
-	switch n := utf8.RuneCountInString(id); {
-	case id == "":
-		return fmt.Errorf("%w: it is empty", ErrInvalidRoomID)
-	case n > MaxRoomIDLen:
-		return fmt.Errorf("%w: it is %d characters long, more than %d", ErrInvalidRoomID, n, MaxRoomIDLen)
-	case !utf8.ValidString(id):
-		return fmt.Errorf("%w: it is not valid UTF-8", ErrInvalidRoomID)
+	if err := permission.ValidateRoomID(id); err != nil {
+		lead := permission.ErrInvalidRoomID.Error() + ": "
+		return &inputError{
+			sentinel: ErrInvalidRoomID,
+			detail:   strings.Join(permissionProblems(err, lead), "; "),
+			causes:   []error{err},
+		}
+	}
+	if !utf8.ValidString(id) {
+		return &inputError{sentinel: ErrInvalidRoomID, detail: "not valid UTF-8"}
 	}
 	return nil
+}
+
+// accessesCheck is room accesses about to be sent, and where they go.
+type accessesCheck struct {
+	part     string // the key of the body that holds them, or ""
+	accesses permission.Accesses
+}
+
+// sentAccesses returns the accesses a call sends, for checking: without
+// the nil entries of users and groups, which are left out on creation and
+// are removals on update, so need no check. A nil default is fine too: it
+// is sent as [] on creation and changes nothing on update.
+func sentAccesses(
+	part string, def []permission.Scope, users, groups map[string][]permission.Scope,
+) accessesCheck {
+	return accessesCheck{part: part, accesses: permission.Accesses{
+		Default: def,
+		Users:   withoutNil(users),
+		Groups:  withoutNil(groups),
+	}}
+}
+
+// checkAccesses validates each set of accesses with package permission
+// and returns nil or one error wrapping ErrInvalidAccesses and every
+// problem found, each named as the JSON body would name it.
+func checkAccesses(checks ...accessesCheck) error {
+	var causes []error
+	var problems []string
+	for _, check := range checks {
+		err := check.accesses.Validate()
+		if err == nil {
+			continue
+		}
+		causes = append(causes, err)
+		for _, problem := range permissionProblems(err, "") {
+			if check.part != "" {
+				problem = check.part + "." + problem
+			}
+			problems = append(problems, problem)
+		}
+	}
+	if len(causes) == 0 {
+		return nil
+	}
+	return &inputError{
+		sentinel: ErrInvalidAccesses,
+		detail:   strings.Join(problems, "; "),
+		causes:   causes,
+	}
+}
+
+// checkCreate checks the arguments of a room creation.
+func checkCreate(id string, p CreateRoomParams) error {
+	if err := checkRoomID(id); err != nil {
+		return err
+	}
+	return checkAccesses(sentAccesses("", p.DefaultAccesses, p.UsersAccesses, p.GroupsAccesses))
+}
+
+// checkUpdate checks the arguments of a room update.
+func checkUpdate(id string, p UpdateRoomParams) error {
+	if err := checkRoomID(id); err != nil {
+		return err
+	}
+	return checkAccesses(sentAccesses("", p.DefaultAccesses, p.UsersAccesses, p.GroupsAccesses))
 }
 
 // roomPath returns the escaped path of the room id. The IDs "." and ".."

@@ -3,6 +3,8 @@ package liveblocks
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -109,14 +111,14 @@ func TestCreateRoom(t *testing.T) {
 				`"metadata":{"color":"blue","tags":["a","b"]},"organizationId":"org1"}`,
 		},
 		{
-			name: "nil lists are left out, empty lists kept",
+			name: "nil lists are left out",
 			id:   "r1",
 			params: CreateRoomParams{
-				UsersAccesses:  map[string][]permission.Scope{"alice": nil, "bob": {}},
+				UsersAccesses:  map[string][]permission.Scope{"alice": nil, "bob": {permission.Read}},
 				GroupsAccesses: map[string][]permission.Scope{"eng": nil},
 			},
 			wantURI:  "/v2/rooms",
-			wantBody: `{"id":"r1","defaultAccesses":[],"usersAccesses":{"bob":[]}}`,
+			wantBody: `{"id":"r1","defaultAccesses":[],"usersAccesses":{"bob":["*:read"]}}`,
 		},
 	}
 	for _, tt := range tests {
@@ -300,11 +302,6 @@ func TestUpdateRoom(t *testing.T) {
 				GroupsAccesses: map[string][]permission.Scope{"g1": nil},
 			},
 			wantBody: `{"usersAccesses":{"bob":null,"carol":["*:write"]},"groupsAccesses":{"g1":null}}`,
-		},
-		{
-			name:     "an empty list is kept as no access",
-			params:   UpdateRoomParams{UsersAccesses: map[string][]permission.Scope{"zed": {}}},
-			wantBody: `{"usersAccesses":{"zed":[]}}`,
 		},
 		{
 			name:     "metadata with a deleted key",
@@ -542,52 +539,76 @@ func TestRoomBadResponses(t *testing.T) {
 	}
 }
 
+// roomCalls are the calls that take a room ID, with valid other
+// arguments.
+var roomCalls = map[string]func(*Client, string) error{
+	"CreateRoom": func(c *Client, id string) error {
+		_, err := c.CreateRoom(context.Background(), id, CreateRoomParams{})
+		return err
+	},
+	"GetOrCreateRoom": func(c *Client, id string) error {
+		_, err := c.GetOrCreateRoom(context.Background(), id, CreateRoomParams{})
+		return err
+	},
+	"GetRoom": func(c *Client, id string) error {
+		_, err := c.GetRoom(context.Background(), id)
+		return err
+	},
+	"UpdateRoom": func(c *Client, id string) error {
+		_, err := c.UpdateRoom(context.Background(), id, UpdateRoomParams{})
+		return err
+	},
+	"UpsertRoom": func(c *Client, id string) error {
+		_, err := c.UpsertRoom(context.Background(), id, UpdateRoomParams{}, &CreateRoomParams{})
+		return err
+	},
+	"DeleteRoom": func(c *Client, id string) error {
+		return c.DeleteRoom(context.Background(), id)
+	},
+}
+
 func TestInvalidRoomIDs(t *testing.T) {
 	t.Parallel()
 
-	ctx := context.Background()
 	tests := []struct {
 		name     string
 		id       string
 		wantText string
+		wantIs   []error // besides ErrInvalidRoomID
 	}{
-		{name: "empty", id: "", wantText: "liveblocks: invalid room ID: it is empty"},
+		{
+			name:     "empty",
+			id:       "",
+			wantText: "liveblocks: invalid room ID: empty",
+			wantIs:   []error{permission.ErrInvalidRoomID},
+		},
 		{
 			name:     "129 characters",
 			id:       strings.Repeat("r", MaxRoomIDLen+1),
-			wantText: "liveblocks: invalid room ID: it is 129 characters long, more than 128",
+			wantText: "liveblocks: invalid room ID: 129 characters, at most 128",
+			wantIs:   []error{permission.ErrInvalidRoomID},
 		},
-		{name: "invalid UTF-8", id: "r\xff", wantText: "liveblocks: invalid room ID: it is not valid UTF-8"},
-	}
-	calls := map[string]func(*Client, string) error{
-		"CreateRoom": func(c *Client, id string) error {
-			_, err := c.CreateRoom(ctx, id, CreateRoomParams{})
-			return err
+		{
+			name:     "65 emoji count as 130 characters",
+			id:       strings.Repeat("😀", 65),
+			wantText: "liveblocks: invalid room ID: 130 characters, at most 128",
+			wantIs:   []error{permission.ErrInvalidRoomID},
 		},
-		"GetOrCreateRoom": func(c *Client, id string) error {
-			_, err := c.GetOrCreateRoom(ctx, id, CreateRoomParams{})
-			return err
-		},
-		"GetRoom": func(c *Client, id string) error {
-			_, err := c.GetRoom(ctx, id)
-			return err
-		},
-		"UpdateRoom": func(c *Client, id string) error {
-			_, err := c.UpdateRoom(ctx, id, UpdateRoomParams{})
-			return err
-		},
-		"DeleteRoom": func(c *Client, id string) error {
-			return c.DeleteRoom(ctx, id)
+		{
+			name:     "invalid UTF-8",
+			id:       "r\xff",
+			wantText: "liveblocks: invalid room ID: not valid UTF-8",
 		},
 	}
-	for callName, call := range calls {
+	for callName, call := range roomCalls {
 		for _, tt := range tests {
 			t.Run(callName+"/"+tt.name, func(t *testing.T) {
 				t.Parallel()
 				c, f := newFake(t, reply(http.StatusOK, roomJSON))
 
 				err := call(c, tt.id)
-				checkIs(t, err, []error{ErrInvalidRoomID}, without([]error{ErrInvalidRoomID}))
+				want := append([]error{ErrInvalidRoomID}, tt.wantIs...)
+				checkIs(t, err, want, without(want))
 				if err.Error() != tt.wantText {
 					t.Errorf("Error(): got %q, want %q", err.Error(), tt.wantText)
 				}
@@ -598,10 +619,12 @@ func TestInvalidRoomIDs(t *testing.T) {
 		}
 	}
 
-	t.Run("128 characters of several bytes are accepted", func(t *testing.T) {
+	t.Run("at the limit", func(t *testing.T) {
 		t.Parallel()
-		if err := checkRoomID(strings.Repeat("é", MaxRoomIDLen)); err != nil {
-			t.Errorf("checkRoomID: got %v, want nil", err)
+		for _, id := range []string{strings.Repeat("é", MaxRoomIDLen), strings.Repeat("😀", MaxRoomIDLen/2)} {
+			if err := checkRoomID(id); err != nil {
+				t.Errorf("checkRoomID(%d bytes): got %v, want nil", len(id), err)
+			}
 		}
 	})
 }
@@ -655,5 +678,337 @@ func TestRoomJSONRoundTrip(t *testing.T) {
 	}
 	if want := `{"id":"r","createdAt":"0001-01-01T00:00:00Z","defaultAccesses":null}`; string(b) != want {
 		t.Errorf("json.Marshal: got %s, want %s", b, want)
+	}
+}
+
+func TestUpsertRoom(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name     string
+		id       string
+		update   UpdateRoomParams
+		create   *CreateRoomParams
+		wantURI  string
+		wantBody string
+	}{
+		{
+			name:     "empty update, no create",
+			id:       "r1",
+			wantURI:  "/v2/rooms/r1/upsert",
+			wantBody: `{"update":{}}`,
+		},
+		{
+			name:     "empty create sends an empty default, and no id",
+			id:       "r1",
+			create:   &CreateRoomParams{},
+			wantURI:  "/v2/rooms/r1/upsert",
+			wantBody: `{"update":{},"create":{"defaultAccesses":[]}}`,
+		},
+		{
+			name: "update removes with null, create leaves nil entries out",
+			id:   "team/doc 1",
+			update: UpdateRoomParams{
+				DefaultAccesses: []permission.Scope{permission.Read},
+				UsersAccesses:   map[string][]permission.Scope{"bob": nil, "carol": {permission.Write}},
+				GroupsAccesses:  map[string][]permission.Scope{"g1": nil},
+				Metadata:        map[string]any{"color": nil, "size": "L"},
+			},
+			create: &CreateRoomParams{
+				DefaultAccesses: []permission.Scope{permission.Write, permission.StorageRead},
+				UsersAccesses:   map[string][]permission.Scope{"alice": {permission.Write}, "bob": nil},
+				GroupsAccesses:  map[string][]permission.Scope{"eng": {permission.Read}},
+				Metadata:        map[string]any{"tags": []string{"a"}},
+				OrganizationID:  "org1",
+			},
+			wantURI: "/v2/rooms/team%2Fdoc%201/upsert",
+			wantBody: `{"update":{"defaultAccesses":["*:read"],"usersAccesses":{"bob":null,"carol":["*:write"]},` +
+				`"groupsAccesses":{"g1":null},"metadata":{"color":null,"size":"L"}},` +
+				`"create":{"defaultAccesses":["*:write","storage:read"],"usersAccesses":{"alice":["*:write"]},` +
+				`"groupsAccesses":{"eng":["*:read"]},"metadata":{"tags":["a"]},"organizationId":"org1"}}`,
+		},
+		{
+			name:     "update to no access",
+			id:       "..",
+			update:   UpdateRoomParams{DefaultAccesses: []permission.Scope{}},
+			wantURI:  "/v2/rooms/%2E%2E/upsert",
+			wantBody: `{"update":{"defaultAccesses":[]}}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFake(t, reply(http.StatusOK, roomJSON))
+
+			got, err := c.UpsertRoom(context.Background(), tt.id, tt.update, tt.create)
+			if err != nil {
+				t.Fatalf("UpsertRoom: %v", err)
+			}
+			checkRoom(t, got, wantRoom())
+			checkRequest(t, f.only(t), http.MethodPost, tt.wantURI, tt.wantBody)
+		})
+	}
+}
+
+func TestUpsertRoomErrors(t *testing.T) {
+	t.Parallel()
+
+	t.Run("the dev server's 501", func(t *testing.T) {
+		t.Parallel()
+		const msg = "This endpoint isn't implemented in the Liveblocks dev server."
+		c, f := newFake(t, reply(http.StatusNotImplemented,
+			`{"error":"Not implemented","message":"`+msg+`"}`, "X-LB-Warn", msg))
+
+		room, err := c.UpsertRoom(context.Background(), "r1", UpdateRoomParams{}, nil)
+		if room != nil {
+			t.Errorf("room: got %v, want nil", room)
+		}
+		checkIs(t, err, []error{token.ErrUnavailable}, without([]error{token.ErrUnavailable}))
+		e := asError(t, err)
+		if e.Status != http.StatusNotImplemented || e.Code != "Not implemented" || e.Message != msg {
+			t.Errorf("got Status %d, Code %q, Message %q", e.Status, e.Code, e.Message)
+		}
+		want := "liveblocks: POST /v2/rooms/r1/upsert: status 501 (Not implemented): " +
+			"the server does not implement this route: " + msg
+		if err.Error() != want {
+			t.Errorf("Error():\n got %q\nwant %q", err.Error(), want)
+		}
+		checkRequest(t, f.only(t), http.MethodPost, "/v2/rooms/r1/upsert", `{"update":{}}`)
+	})
+
+	t.Run("2xx that is not a room", func(t *testing.T) {
+		t.Parallel()
+		c, _ := newFake(t, reply(http.StatusOK, `[]`))
+
+		_, err := c.UpsertRoom(context.Background(), "r1", UpdateRoomParams{}, nil)
+		checkIs(t, err, []error{token.ErrBadResponse}, without([]error{token.ErrBadResponse}))
+	})
+}
+
+// manyUsers returns n user entries, each with read access.
+func manyUsers(n int) map[string][]permission.Scope {
+	m := make(map[string][]permission.Scope, n)
+	for i := range n {
+		m[fmt.Sprintf("user%03d", i)] = []permission.Scope{permission.Read}
+	}
+	return m
+}
+
+func TestInvalidAccesses(t *testing.T) {
+	t.Parallel()
+
+	ctx := context.Background()
+	create := func(p CreateRoomParams) func(*Client) error {
+		return func(c *Client) error { _, err := c.CreateRoom(ctx, "r1", p); return err }
+	}
+	getOrCreate := func(p CreateRoomParams) func(*Client) error {
+		return func(c *Client) error { _, err := c.GetOrCreateRoom(ctx, "r1", p); return err }
+	}
+	update := func(p UpdateRoomParams) func(*Client) error {
+		return func(c *Client) error { _, err := c.UpdateRoom(ctx, "r1", p); return err }
+	}
+	upsert := func(u UpdateRoomParams, p *CreateRoomParams) func(*Client) error {
+		return func(c *Client) error { _, err := c.UpsertRoom(ctx, "r1", u, p); return err }
+	}
+	users := func(id string, scopes ...permission.Scope) map[string][]permission.Scope {
+		return map[string][]permission.Scope{id: scopes}
+	}
+
+	tests := []struct {
+		name      string
+		call      func(*Client) error
+		wantText  string
+		wantIs    []error // permission sentinels
+		wantEntry *permission.EntryError
+	}{
+		{
+			name:      "create: default with two base scopes",
+			call:      create(CreateRoomParams{DefaultAccesses: []permission.Scope{permission.Read, permission.Write}}),
+			wantText:  `liveblocks: invalid room accesses: defaultAccesses: want exactly one base scope: got "*:read", "*:write"`,
+			wantIs:    []error{permission.ErrBaseScope},
+			wantEntry: &permission.EntryError{Field: "defaultAccesses"},
+		},
+		{
+			name:      "create: unknown scope for a user",
+			call:      create(CreateRoomParams{UsersAccesses: users("alice", permission.Read, "comments:delete")}),
+			wantText:  `liveblocks: invalid room accesses: usersAccesses["alice"]: unknown scope: "comments:delete"`,
+			wantIs:    []error{permission.ErrUnknownScope},
+			wantEntry: &permission.EntryError{Field: "usersAccesses", Key: "alice"},
+		},
+		{
+			name:      "create: empty list for a group",
+			call:      create(CreateRoomParams{GroupsAccesses: map[string][]permission.Scope{"eng": {}}}),
+			wantText:  `liveblocks: invalid room accesses: groupsAccesses["eng"]: want exactly one base scope: got none`,
+			wantIs:    []error{permission.ErrBaseScope},
+			wantEntry: &permission.EntryError{Field: "groupsAccesses", Key: "eng"},
+		},
+		{
+			name: "create: every problem is named, in order",
+			call: create(CreateRoomParams{
+				DefaultAccesses: []permission.Scope{permission.StorageRead},
+				UsersAccesses:   map[string][]permission.Scope{"": {permission.Read}, "bob": {permission.Read, permission.Write}},
+			}),
+			wantText: `liveblocks: invalid room accesses: defaultAccesses: want exactly one base scope: got none; ` +
+				`usersAccesses[""]: invalid user or group id: empty; ` +
+				`usersAccesses["bob"]: want exactly one base scope: got "*:read", "*:write"`,
+			wantIs:    []error{permission.ErrBaseScope, permission.ErrInvalidID},
+			wantEntry: &permission.EntryError{Field: "defaultAccesses"},
+		},
+		{
+			name:     "create: too many users",
+			call:     create(CreateRoomParams{UsersAccesses: manyUsers(permission.MaxAccessEntries + 1)}),
+			wantText: `liveblocks: invalid room accesses: usersAccesses: more than 100 entries: got 101`,
+			wantIs:   []error{permission.ErrTooManyEntries},
+		},
+		{
+			name:      "get-or-create: two scopes for one feature",
+			call:      getOrCreate(CreateRoomParams{DefaultAccesses: []permission.Scope{permission.Write, permission.CommentsRead, permission.CommentsWrite}}),
+			wantText:  `liveblocks: invalid room accesses: defaultAccesses: more than one scope per feature: "comments:read", "comments:write"`,
+			wantIs:    []error{permission.ErrDuplicateFeature},
+			wantEntry: &permission.EntryError{Field: "defaultAccesses"},
+		},
+		{
+			name:      "update: unknown default scope",
+			call:      update(UpdateRoomParams{DefaultAccesses: []permission.Scope{"room:admin"}}),
+			wantText:  `liveblocks: invalid room accesses: defaultAccesses: unknown scope: "room:admin"`,
+			wantIs:    []error{permission.ErrUnknownScope},
+			wantEntry: &permission.EntryError{Field: "defaultAccesses"},
+		},
+		{
+			name:      "update: an empty list neither grants nor removes",
+			call:      update(UpdateRoomParams{UsersAccesses: map[string][]permission.Scope{"zed": {}}}),
+			wantText:  `liveblocks: invalid room accesses: usersAccesses["zed"]: want exactly one base scope: got none`,
+			wantIs:    []error{permission.ErrBaseScope},
+			wantEntry: &permission.EntryError{Field: "usersAccesses", Key: "zed"},
+		},
+		{
+			name:     "update: too many groups set",
+			call:     update(UpdateRoomParams{GroupsAccesses: manyUsers(permission.MaxAccessEntries + 1)}),
+			wantText: `liveblocks: invalid room accesses: groupsAccesses: more than 100 entries: got 101`,
+			wantIs:   []error{permission.ErrTooManyEntries},
+		},
+		{
+			name:      "update: a group ID too long",
+			call:      update(UpdateRoomParams{GroupsAccesses: users(strings.Repeat("g", permission.MaxAccessIDLength+1), permission.Read)}),
+			wantText:  `liveblocks: invalid room accesses: groupsAccesses["` + strings.Repeat("g", 257) + `"]: invalid user or group id: 257 characters, at most 256`,
+			wantIs:    []error{permission.ErrInvalidID},
+			wantEntry: &permission.EntryError{Field: "groupsAccesses", Key: strings.Repeat("g", 257)},
+		},
+		{
+			name:      "upsert: the update part",
+			call:      upsert(UpdateRoomParams{UsersAccesses: users("alice", permission.StorageWrite)}, nil),
+			wantText:  `liveblocks: invalid room accesses: update.usersAccesses["alice"]: want exactly one base scope: got none`,
+			wantIs:    []error{permission.ErrBaseScope},
+			wantEntry: &permission.EntryError{Field: "usersAccesses", Key: "alice"},
+		},
+		{
+			name:      "upsert: the create part",
+			call:      upsert(UpdateRoomParams{}, &CreateRoomParams{GroupsAccesses: users("eng", "*:admin")}),
+			wantText:  `liveblocks: invalid room accesses: create.groupsAccesses["eng"]: unknown scope: "*:admin"`,
+			wantIs:    []error{permission.ErrUnknownScope},
+			wantEntry: &permission.EntryError{Field: "groupsAccesses", Key: "eng"},
+		},
+		{
+			name: "upsert: both parts",
+			call: upsert(
+				UpdateRoomParams{DefaultAccesses: []permission.Scope{permission.FeedsRead}},
+				&CreateRoomParams{UsersAccesses: manyUsers(permission.MaxAccessEntries + 1)},
+			),
+			wantText: `liveblocks: invalid room accesses: update.defaultAccesses: want exactly one base scope: got none; ` +
+				`create.usersAccesses: more than 100 entries: got 101`,
+			wantIs:    []error{permission.ErrBaseScope, permission.ErrTooManyEntries},
+			wantEntry: &permission.EntryError{Field: "defaultAccesses"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFake(t, reply(http.StatusOK, roomJSON))
+
+			err := tt.call(c)
+			if err == nil {
+				t.Fatal("got no error")
+			}
+			checkIs(t, err, append([]error{ErrInvalidAccesses}, tt.wantIs...), without([]error{ErrInvalidAccesses}))
+			if err.Error() != tt.wantText {
+				t.Errorf("Error():\n got %q\nwant %q", err.Error(), tt.wantText)
+			}
+			var entry *permission.EntryError
+			switch {
+			case tt.wantEntry == nil && errors.As(err, &entry):
+				t.Errorf("errors.As found an entry: %v", entry)
+			case tt.wantEntry != nil && !errors.As(err, &entry):
+				t.Errorf("errors.As(%v, *permission.EntryError) = false, want true", err)
+			case tt.wantEntry != nil && (entry.Field != tt.wantEntry.Field || entry.Key != tt.wantEntry.Key):
+				t.Errorf("entry: got %s[%q], want %s[%q]", entry.Field, entry.Key, tt.wantEntry.Field, tt.wantEntry.Key)
+			}
+			if n := len(f.requests()); n != 0 {
+				t.Errorf("got %d requests, want 0", n)
+			}
+		})
+	}
+}
+
+func TestValidAccessesAreSent(t *testing.T) {
+	t.Parallel()
+
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		call func(*Client) error
+	}{
+		{
+			name: "create with the legacy lists of older servers",
+			call: func(c *Client) error {
+				_, err := c.CreateRoom(ctx, "r1", CreateRoomParams{
+					DefaultAccesses: []permission.Scope{permission.RoomRead, permission.PresenceWrite},
+					UsersAccesses:   map[string][]permission.Scope{"alice": {permission.RoomWrite}},
+				})
+				return err
+			},
+		},
+		{
+			name: "create with 100 users and nil entries beyond",
+			call: func(c *Client) error {
+				users := manyUsers(permission.MaxAccessEntries)
+				users["gone"] = nil
+				_, err := c.CreateRoom(ctx, "r1", CreateRoomParams{UsersAccesses: users})
+				return err
+			},
+		},
+		{
+			name: "update that only removes, however many",
+			call: func(c *Client) error {
+				removals := map[string][]permission.Scope{}
+				for id := range manyUsers(2 * permission.MaxAccessEntries) {
+					removals[id] = nil
+				}
+				removals[""] = nil
+				_, err := c.UpdateRoom(ctx, "r1", UpdateRoomParams{UsersAccesses: removals, GroupsAccesses: removals})
+				return err
+			},
+		},
+		{
+			name: "upsert with an empty default on both sides",
+			call: func(c *Client) error {
+				_, err := c.UpsertRoom(ctx, "r1",
+					UpdateRoomParams{DefaultAccesses: []permission.Scope{}},
+					&CreateRoomParams{DefaultAccesses: []permission.Scope{}})
+				return err
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, f := newFake(t, reply(http.StatusOK, roomJSON))
+
+			if err := tt.call(c); err != nil {
+				t.Fatalf("got %v, want no error", err)
+			}
+			if n := len(f.requests()); n != 1 {
+				t.Errorf("got %d requests, want 1", n)
+			}
+		})
 	}
 }
