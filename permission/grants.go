@@ -236,9 +236,40 @@ func (g Grants) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Select returns the pattern, and a copy of its scopes, that a Liveblocks
+// realtime server applies when a user enters the room roomID with an access
+// token carrying g: the pattern equal to roomID if there is one, otherwise
+// the first pattern ending in "*" whose prefix starts roomID, in g's order.
+// Patterns are not merged and specificity plays no part. ok is false when no
+// pattern matches: the server refuses the connection.
+//
+// This is the admission rule observed on the Liveblocks dev server and
+// checked by liveauth's interop suite; [Grants.For] is the client's rule for
+// reusing a token, and the two differ when patterns overlap: with "*" →
+// ["*:read"] before "org1*" → ["*:write"], the server gives read-only access
+// to "org1.room1" where For says write. Grants whose patterns do not
+// overlap get the same answer from both. The server admits any non-empty
+// list, even one without a base scope that grants nothing; resolve the
+// list with [Resolve] to see what the user can actually do.
+func (g Grants) Select(roomID string) (p Pattern, scopes []Scope, ok bool) {
+	for _, e := range g.entries {
+		if string(e.pattern) == roomID && patternProblem(roomID) == "" {
+			return e.pattern, slices.Clone(e.scopes), true
+		}
+	}
+	for _, e := range g.entries {
+		if strings.HasSuffix(string(e.pattern), "*") && e.pattern.Matches(roomID) {
+			return e.pattern, slices.Clone(e.scopes), true
+		}
+	}
+	return "", nil, false
+}
+
 // For returns the levels that g gives in the room roomID, and whether any
 // pattern matches it at all. It combines every matching pattern as the
-// Liveblocks client does:
+// Liveblocks client does when it decides whether a token it holds covers a
+// room (see [Grants.Select] for the server's rule, which differs when
+// patterns overlap):
 //
 //   - the base level is the strongest base among the matching patterns,
 //     whatever their specificity: a more specific pattern cannot lower it;

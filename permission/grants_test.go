@@ -632,3 +632,72 @@ func TestGrantsValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestGrantsSelect(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name       string
+		allow      [][]string // pattern, scopes...
+		room       string
+		wantOK     bool
+		wantPat    Pattern
+		wantScopes []Scope
+	}{
+		{
+			name:       "an exact pattern wins over an earlier prefix",
+			allow:      [][]string{{"org1*", "*:write"}, {"org1.room1", "*:read"}},
+			room:       "org1.room1",
+			wantOK:     true,
+			wantPat:    "org1.room1",
+			wantScopes: []Scope{Read},
+		},
+		{
+			name:       "the first matching prefix wins, however specific the later one",
+			allow:      [][]string{{"*", "*:read"}, {"org1*", "*:write"}},
+			room:       "org1.room1",
+			wantOK:     true,
+			wantPat:    "*",
+			wantScopes: []Scope{Read},
+		},
+		{
+			name:       "a list without a base scope is still selected",
+			allow:      [][]string{{"org1*", "storage:none"}, {"*", "*:write"}},
+			room:       "org1.room1",
+			wantOK:     true,
+			wantPat:    "org1*",
+			wantScopes: []Scope{StorageNone},
+		},
+		{
+			name:   "no pattern matches",
+			allow:  [][]string{{"org1*", "*:write"}, {"org2.room1", "*:write"}},
+			room:   "org2.room2",
+			wantOK: false,
+		},
+		{
+			name:   "empty grants",
+			room:   "org1.room1",
+			wantOK: false,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			var g Grants
+			for _, a := range tt.allow {
+				scopes := make([]Scope, 0, len(a)-1)
+				for _, s := range a[1:] {
+					scopes = append(scopes, Scope(s))
+				}
+				if err := g.Allow(a[0], scopes...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p, scopes, ok := g.Select(tt.room)
+			if ok != tt.wantOK || p != tt.wantPat || !slices.Equal(scopes, tt.wantScopes) {
+				t.Errorf("Select(%q): got %q %v %v, want %q %v %v", tt.room, p, scopes, ok, tt.wantPat, tt.wantScopes, tt.wantOK)
+			}
+		})
+	}
+}
