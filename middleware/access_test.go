@@ -75,6 +75,24 @@ func TestHandlerAccessTokens(t *testing.T) {
 			wantCode:   CodeNotAllowed,
 		},
 		{
+			name: "the first matching prefix decides, as on the realtime server",
+			body: `{"room":"org1:doc-1"}`,
+			grants: func(t *testing.T) permission.Grants {
+				return grantsOf(t, "*", []permission.Scope{permission.StorageWrite}, "org1:*", write)
+			},
+			wantStatus: http.StatusForbidden,
+			wantCode:   CodeNotAllowed,
+		},
+		{
+			name:     "an exact pattern decides over an earlier prefix",
+			body:     `{"room":"org1:doc-1"}`,
+			wantRoom: "org1:doc-1",
+			grants: func(t *testing.T) permission.Grants {
+				return grantsOf(t, "org1:*", []permission.Scope{permission.StorageWrite}, "org1:doc-1", write)
+			},
+			wantStatus: http.StatusOK,
+		},
+		{
 			name:       "no grants at all for a room",
 			body:       `{"room":"doc-1"}`,
 			grants:     func(t *testing.T) permission.Grants { return permission.Grants{} },

@@ -260,13 +260,20 @@ func (h *handler) decide(r *http.Request, user userresolver.User, room string) (
 }
 
 // covers reports whether grants let the user into room, or, for a
-// room-less request, grant anything at all.
+// room-less request, grant anything at all. It follows the realtime
+// server's rule (Grants.Select: the exact pattern, else the first matching
+// prefix), and asks for a base scope in that list: the server would admit a
+// list without one, but the user could do nothing in the room.
 func covers(grants permission.Grants, room string) bool {
 	if room == "" {
 		return grants.Len() > 0
 	}
-	levels, ok := grants.For(room)
-	return ok && levels.CanEnter()
+	_, scopes, ok := grants.Select(room)
+	if !ok {
+		return false
+	}
+	levels, err := permission.Resolve(scopes)
+	return err == nil && levels.CanEnter()
 }
 
 // issue calls the issuer, turning a panic into an error.

@@ -44,7 +44,9 @@ func WithIssuer(issuer token.Issuer) Option {
 //
 // Grants may cover more than the requested room (a prefix such as
 // "org1:*" for every room of the user's organisation, say); the client
-// reuses a token for every room it covers. Returning
+// reuses a token for every room it covers. Avoid overlapping patterns: the
+// realtime server applies only the exact pattern or else the first matching
+// prefix (see [permission.Grants.Select]), while the client merges them. Returning
 // [userresolver.ErrForbidden] refuses the user (403 forbidden), any other
 // error is a fault (500).
 type Policy func(r *http.Request, user userresolver.User, room string) (permission.Grants, error)
@@ -52,9 +54,10 @@ type Policy func(r *http.Request, user userresolver.User, room string) (permissi
 // WithAccessTokens makes the endpoint issue access tokens, which carry
 // their own permissions, instead of ID tokens, whose permissions come from
 // each room's accesses. policy decides the permissions. When its grants do
-// not let the user enter the requested room, or grant nothing at all on a
-// room-less request, the endpoint answers 403 not_allowed without asking
-// the issuer.
+// not let the user enter the requested room as the realtime server reads
+// them (the exact pattern, else the first matching prefix, which must hold
+// a base scope), or grant nothing at all on a room-less request, the
+// endpoint answers 403 not_allowed without asking the issuer.
 //
 // ID tokens are the default and what Liveblocks recommends when rooms'
 // permissions are kept on the rooms themselves.
