@@ -17,11 +17,18 @@
 //   settleMs      how long to keep watching after every room has an outcome,
 //                 so that retry loops would show in authCalls
 //   timeoutMs     give up on a room after this long
+//   clientPerRoom if true, enter each room with a client of its own, so that
+//                 no token is reused across rooms (the client reuses an ID
+//                 token for every room, and an access token for every room
+//                 its patterns cover): each room then gets the token the
+//                 endpoint issues for that room
 //
 // For each room it reports the final status, whether the client saw
-// itself (room.getSelf()), its id, info and canWrite, and the errors and
-// socket close codes seen. It also reports every auth call made and every
-// token received.
+// itself (room.getSelf()), its id, info, canWrite and canComment, the
+// errors and socket close codes seen, the scopes the server sent in its
+// ROOM_STATE message (what it decided the user may do; null if it sent
+// none) and the distinct socket errors (socketErrors). It also reports
+// every auth call made and every token received.
 import { createClient } from "@liveblocks/client";
 import WebSocket from "ws";
 
@@ -71,18 +78,68 @@ async function callbackAuth(room) {
   return await response.json();
 }
 
-const client = createClient({
-  baseUrl: spec.baseUrl,
-  authEndpoint: spec.mode === "callback" ? callbackAuth : spec.authEndpoint,
-  polyfills: { WebSocket, fetch: fetchWithCookie },
-  lostConnectionTimeout: 2000,
-});
+// The server's ROOM_STATE message (type 104) carries the scopes it granted
+// for the connection; the client derives canWrite and canComment from them.
+// RecordingWebSocket notes the last scopes seen per room, and the socket
+// errors (such as an upgrade answered with 500), which the client itself
+// does not report.
+const ROOM_STATE = 104;
+const roomScopes = new Map();
+const socketErrors = new Map();
+
+class RecordingWebSocket extends WebSocket {
+  constructor(url, ...rest) {
+    super(url, ...rest);
+    const roomId = new URL(url).searchParams.get("roomId");
+    this.addEventListener("message", (event) => {
+      if (typeof event.data !== "string") return;
+      let msg;
+      try {
+        msg = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      for (const m of Array.isArray(msg) ? msg : [msg]) {
+        if (m?.type === ROOM_STATE && Array.isArray(m.scopes)) roomScopes.set(roomId, m.scopes);
+      }
+    });
+    this.addEventListener("error", (event) => {
+      const message = String(event.message ?? event.error ?? "socket error");
+      const seen = socketErrors.get(roomId) ?? [];
+      if (!seen.includes(message)) socketErrors.set(roomId, [...seen, message]);
+    });
+  }
+}
+
+function makeClient() {
+  return createClient({
+    baseUrl: spec.baseUrl,
+    authEndpoint: spec.mode === "callback" ? callbackAuth : spec.authEndpoint,
+    polyfills: { WebSocket: RecordingWebSocket, fetch: fetchWithCookie },
+    lostConnectionTimeout: 2000,
+  });
+}
+
+const client = makeClient();
+const clients = [client];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function enter(roomId) {
-  const result = { status: "initial", self: null, errors: [], statuses: [] };
-  const { room } = client.enterRoom(roomId, { initialPresence: {} });
+  const result = {
+    status: "initial",
+    self: null,
+    errors: [],
+    statuses: [],
+    scopes: null,
+    socketErrors: [],
+  };
+  let roomClient = client;
+  if (spec.clientPerRoom) {
+    roomClient = makeClient();
+    clients.push(roomClient);
+  }
+  const { room } = roomClient.enterRoom(roomId, { initialPresence: {} });
   room.subscribe("status", (status) => result.statuses.push(status));
   room.subscribe("error", (err) => {
     result.errors.push({ message: String(err.message), code: err.context?.code ?? err.code ?? null });
@@ -92,7 +149,12 @@ async function enter(roomId) {
   while (Date.now() < deadline) {
     const self = room.getSelf();
     if (room.getStatus() === "connected" && self !== null) {
-      result.self = { id: self.id ?? null, info: self.info ?? null, canWrite: self.canWrite };
+      result.self = {
+        id: self.id ?? null,
+        info: self.info ?? null,
+        canWrite: self.canWrite,
+        canComment: self.canComment,
+      };
       break;
     }
     if (result.errors.length > 0 && room.getStatus() === "disconnected") break;
@@ -100,6 +162,8 @@ async function enter(roomId) {
   }
   await sleep(settleMs);
   result.status = room.getStatus();
+  result.scopes = roomScopes.get(roomId) ?? null;
+  result.socketErrors = socketErrors.get(roomId) ?? [];
   return [roomId, result];
 }
 
@@ -124,5 +188,5 @@ const results = Object.fromEntries(await Promise.all((spec.rooms ?? []).map(ente
 const roomlessResult = spec.roomless ? await roomless() : null;
 clearTimeout(timer);
 console.log(JSON.stringify({ rooms: results, roomless: roomlessResult, authCalls, tokens }));
-client.logout();
+for (const c of clients) c.logout();
 process.exit(0);

@@ -33,8 +33,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// scenario runs one end-to-end scenario as a subtest and counts it.
-func scenario(t *testing.T, name string, fn func(t *testing.T)) {
+// scenario runs one end-to-end scenario as a subtest, counts it and
+// reports whether it passed.
+func scenario(t *testing.T, name string, fn func(t *testing.T)) bool {
 	t.Helper()
 	ok := t.Run(name, fn)
 	if ok {
@@ -42,6 +43,7 @@ func scenario(t *testing.T, name string, fn func(t *testing.T)) {
 	} else {
 		failed.Add(1)
 	}
+	return ok
 }
 
 // The demo users, as the app's database would hold them. ASCII only: the
@@ -168,20 +170,33 @@ type clientSpec struct {
 	Roomless     bool              `json:"roomless,omitempty"`
 	SettleMs     int               `json:"settleMs,omitempty"`
 	TimeoutMs    int               `json:"timeoutMs,omitempty"`
+	// ClientPerRoom enters each room with a client of its own, so that no
+	// token is reused across rooms.
+	ClientPerRoom bool `json:"clientPerRoom,omitempty"`
 }
 
 // roomResult is what the client saw in one room.
 type roomResult struct {
 	Status string `json:"status"`
 	Self   *struct {
-		ID       string         `json:"id"`
-		Info     map[string]any `json:"info"`
-		CanWrite bool           `json:"canWrite"`
+		ID         string         `json:"id"`
+		Info       map[string]any `json:"info"`
+		CanWrite   bool           `json:"canWrite"`
+		CanComment bool           `json:"canComment"`
 	} `json:"self"`
 	Errors []struct {
 		Message string `json:"message"`
 		Code    *int   `json:"code"`
 	} `json:"errors"`
+
+	// Scopes are those of the server's ROOM_STATE message, nil if it sent
+	// none.
+	Scopes []string `json:"scopes"`
+
+	// SocketErrors are the distinct errors of the room's sockets, such as
+	// "Unexpected server response: 500", which the client does not report
+	// as room errors.
+	SocketErrors []string `json:"socketErrors"`
 }
 
 // authCall is one request the client made to the endpoint.
