@@ -51,11 +51,8 @@
 // and LIVEBLOCKS_BASE_URL (for example http://127.0.0.1:1153) to the command,
 // so a program configured like this runs unchanged on both:
 //
-//	opts := []liveblocks.Option{}
-//	if u := os.Getenv("LIVEBLOCKS_BASE_URL"); u != "" {
-//		opts = append(opts, liveblocks.WithBaseURL(u))
-//	}
-//	lb, err := liveblocks.New(os.Getenv("LIVEBLOCKS_SECRET_KEY"), opts...)
+//	lb, err := liveblocks.New(os.Getenv("LIVEBLOCKS_SECRET_KEY"),
+//		liveblocks.WithBaseURL(os.Getenv("LIVEBLOCKS_BASE_URL"))) // empty: the cloud
 //
 // The dev server differs from the cloud in ways a caller may notice:
 //

@@ -33,7 +33,7 @@ func ExampleHandler() {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("POST /api/liveblocks-auth", middleware.Handler(users, middleware.WithIssuer(signer)))
+	mux.Handle("/api/liveblocks-auth", middleware.Handler(users, middleware.WithIssuer(signer)))
 
 	// Alice asks for a token to enter "doc-1".
 	req := httptest.NewRequest("POST", "/api/liveblocks-auth", strings.NewReader(`{"room":"doc-1"}`))

@@ -40,7 +40,12 @@ type handler struct {
 // POST requests of the Liveblocks client with a token for the user that
 // resolver finds. Mount it at the client's authEndpoint, for example
 //
-//	mux.Handle("POST /api/liveblocks-auth", middleware.Handler(users, middleware.WithIssuer(lb)))
+//	mux.Handle("/api/liveblocks-auth", middleware.Handler(users, middleware.WithIssuer(lb)))
+//
+// Mount it without a method in the pattern: it checks the method itself, so
+// that other methods get the JSON error contract and CORS preflight
+// requests reach it (a "POST /path" pattern would answer both with the
+// router's own plain-text 405).
 //
 // For each request it checks the method, the origin, the body's size and
 // type, and parses the body; then it puts the [AuthRequest] into the
@@ -71,7 +76,7 @@ func Handler(resolver userresolver.UserResolver, opts ...Option) http.Handler {
 		cfg.maxBody = DefaultMaxBodyBytes
 	}
 	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.DiscardHandler)
+		cfg.logger = slog.Default()
 	}
 	if cfg.errorHandler == nil {
 		cfg.errorHandler = WriteError

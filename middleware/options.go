@@ -68,7 +68,8 @@ func WithAccessTokens(policy Policy) Option {
 // WithLogger sets the logger. Refusals (no user, bad request, refused
 // user) are logged at debug level, faults (a failing resolver or issuer) at
 // error level. Tokens, secrets and user info are never logged. The default
-// discards everything.
+// is [slog.Default], so faults show in the application's log out of the
+// box; pass slog.New(slog.DiscardHandler) to silence the endpoint.
 func WithLogger(logger *slog.Logger) Option {
 	return func(c *config) { c.logger = logger }
 }
