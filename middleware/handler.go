@@ -348,6 +348,14 @@ type retryAfter interface{ RetryAfter() time.Duration }
 
 // fail logs a failure and hands it to the error handler.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, e *Error) {
+	report(h.logger, h.errorHandler, w, r, e, "liveauth: request refused")
+}
+
+// report sets the headers that belong to a failure, logs it (refusals at
+// debug level, faults at error level) and hands it to the error handler.
+// The endpoint and the room guard share it.
+func report(logger *slog.Logger, errorHandler func(http.ResponseWriter, *http.Request, error),
+	w http.ResponseWriter, r *http.Request, e *Error, msg string) {
 	if e.Status == http.StatusServiceUnavailable {
 		delay := DefaultRetryAfter
 		var ra retryAfter
@@ -365,7 +373,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 	if e.Err != nil {
 		attrs = append(attrs, slog.String("err", e.Err.Error()))
 	}
-	h.logger.LogAttrs(r.Context(), level, "liveauth: request refused", attrs...)
+	logger.LogAttrs(r.Context(), level, msg, attrs...)
 
-	h.errorHandler(w, r, e)
+	errorHandler(w, r, e)
 }

@@ -1,0 +1,188 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/liveauth/liveauth/permission"
+	"github.com/liveauth/liveauth/token"
+)
+
+// verifierFunc adapts a function to TokenVerifier.
+type verifierFunc func(ctx context.Context, raw string) (*token.Claims, error)
+
+func (f verifierFunc) Verify(ctx context.Context, raw string) (*token.Claims, error) {
+	return f(ctx, raw)
+}
+
+// fakeVerifier accepts the tokens in its map and refuses every other one.
+func fakeVerifier(tokens map[string]*token.Claims) TokenVerifier {
+	return verifierFunc(func(_ context.Context, raw string) (*token.Claims, error) {
+		if c, ok := tokens[raw]; ok {
+			return c, nil
+		}
+		return nil, errors.New("token: signature is invalid")
+	})
+}
+
+// brokenRooms fails every lookup.
+type brokenRooms struct{}
+
+func (brokenRooms) RoomAccesses(context.Context, string) (permission.Accesses, error) {
+	return permission.Accesses{}, errors.New("database is down")
+}
+
+func TestRoomGuard(t *testing.T) {
+	t.Parallel()
+
+	var rooms MemoryRooms
+	mustSet := func(id string, a permission.Accesses) {
+		if err := rooms.Set(id, a); err != nil {
+			t.Fatalf("Set(%s): %v", id, err)
+		}
+	}
+	mustSet("doc", permission.Accesses{
+		Default: []permission.Scope{permission.RoomRead, permission.PresenceWrite},
+		Groups:  map[string][]permission.Scope{"engineering": {permission.RoomWrite}},
+	})
+	mustSet("private", permission.Accesses{Default: []permission.Scope{}})
+
+	var grants permission.Grants
+	if err := grants.Allow("org1:*", permission.Read); err != nil {
+		t.Fatal(err)
+	}
+	tokens := map[string]*token.Claims{
+		"alice": {Kind: token.KindID, UserID: "alice", GroupIDs: []string{"engineering"}},
+		"bob":   {Kind: token.KindID, UserID: "bob"},
+		"acc":   {Kind: token.KindAccess, UserID: "carol", Permissions: grants},
+	}
+
+	tests := []struct {
+		name       string
+		target     string
+		header     string
+		rooms      RoomStore
+		verifier   TokenVerifier
+		wantStatus int
+		wantCode   string
+		wantUser   string
+		wantWrite  bool
+	}{
+		{name: "a group member writes", target: "/v8?roomId=doc&tok=alice", wantStatus: 200, wantUser: "alice", wantWrite: true},
+		{name: "the default reads", target: "/v8?roomId=doc&tok=bob", wantStatus: 200, wantUser: "bob"},
+		{name: "a bearer header works too", target: "/v8?roomId=doc", header: "Bearer alice", wantStatus: 200, wantUser: "alice", wantWrite: true},
+		{name: "an access token's prefix admits without a room record", target: "/v8?roomId=org1:new&tok=acc", wantStatus: 200, wantUser: "carol"},
+		{name: "an access token outside its grants", target: "/v8?roomId=org2:doc&tok=acc", wantStatus: 403, wantCode: CodeNotAllowed},
+		{name: "a private room refuses", target: "/v8?roomId=private&tok=alice", wantStatus: 403, wantCode: CodeNotAllowed},
+		{name: "an unknown room refuses ID tokens", target: "/v8?roomId=nowhere&tok=alice", wantStatus: 403, wantCode: CodeNotAllowed},
+		{name: "no token", target: "/v8?roomId=doc", wantStatus: 401, wantCode: CodeInvalidToken},
+		{name: "a basic authorization is no token", target: "/v8?roomId=doc", header: "Basic YWxpY2U6cHc=", wantStatus: 401, wantCode: CodeInvalidToken},
+		{name: "a forged token", target: "/v8?roomId=doc&tok=mallory", wantStatus: 401, wantCode: CodeInvalidToken},
+		{name: "no room", target: "/v8?tok=alice", wantStatus: 400, wantCode: CodeBadRequest},
+		{name: "a 129-character room", target: "/v8?roomId=" + strings.Repeat("r", 129) + "&tok=alice", wantStatus: 400, wantCode: CodeBadRequest},
+		{name: "a broken room store", target: "/v8?roomId=doc&tok=alice", rooms: brokenRooms{}, wantStatus: 500, wantCode: CodeInternal},
+		{
+			name:   "a verifier that timed out fetching keys",
+			target: "/v8?roomId=doc&tok=alice",
+			verifier: verifierFunc(func(context.Context, string) (*token.Claims, error) {
+				return nil, fmt.Errorf("fetching keys: %w", context.DeadlineExceeded)
+			}),
+			wantStatus: 503,
+			wantCode:   CodeUpstreamUnavailable,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			store := tt.rooms
+			if store == nil {
+				store = &rooms
+			}
+			v := tt.verifier
+			if v == nil {
+				v = fakeVerifier(tokens)
+			}
+			var got Admission
+			var called bool
+			next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got, called = AdmissionFromContext(r.Context())
+				w.WriteHeader(http.StatusSwitchingProtocols)
+			})
+			h := RoomGuard(v, store, WithGuardLogger(slog.New(slog.DiscardHandler)))(next)
+
+			r := httptest.NewRequest(http.MethodGet, tt.target, nil)
+			if tt.header != "" {
+				r.Header.Set("Authorization", tt.header)
+			}
+			w := serve(t, h, r)
+
+			if tt.wantCode != "" {
+				wantError(t, w, tt.wantStatus, tt.wantCode)
+				if called {
+					t.Error("next was called for a refused request")
+				}
+				return
+			}
+			if w.Code != http.StatusSwitchingProtocols || !called {
+				t.Fatalf("got %d (next called: %v), want next's 101", w.Code, called)
+			}
+			if got.Claims.UserID != tt.wantUser || got.CanWrite() != tt.wantWrite {
+				t.Errorf("admission: got user %q canWrite %v, want %q %v", got.Claims.UserID, got.CanWrite(), tt.wantUser, tt.wantWrite)
+			}
+		})
+	}
+}
+
+func TestMemoryRooms(t *testing.T) {
+	t.Parallel()
+
+	var rooms MemoryRooms
+	a := permission.Accesses{
+		Default: []permission.Scope{permission.Read},
+		Users:   map[string][]permission.Scope{"alice": {permission.Write}},
+	}
+	if err := rooms.Set("doc", a); err != nil {
+		t.Fatal(err)
+	}
+	a.Users["alice"][0] = permission.Read // the store keeps its own copy
+
+	got, err := rooms.RoomAccesses(context.Background(), "doc")
+	want := permission.Accesses{
+		Default: []permission.Scope{permission.Read},
+		Users:   map[string][]permission.Scope{"alice": {permission.Write}},
+	}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("RoomAccesses: got %+v, %v; want %+v", got, err, want)
+	}
+
+	rooms.Delete("doc")
+	if _, err := rooms.RoomAccesses(context.Background(), "doc"); !errors.Is(err, ErrRoomNotFound) {
+		t.Errorf("after Delete: got %v, want ErrRoomNotFound", err)
+	}
+
+	if err := rooms.Set("bad", permission.Accesses{Default: []permission.Scope{"room:fly"}}); !errors.Is(err, permission.ErrUnknownScope) {
+		t.Errorf("Set with an unknown scope: got %v, want ErrUnknownScope", err)
+	}
+	if err := rooms.Set("", permission.Accesses{}); !errors.Is(err, permission.ErrInvalidRoomID) {
+		t.Errorf("Set with a bad room ID: got %v, want ErrInvalidRoomID", err)
+	}
+}
+
+func TestRoomGuardPanicsWithoutParts(t *testing.T) {
+	t.Parallel()
+
+	defer func() {
+		if got := fmt.Sprint(recover()); got != "middleware: RoomGuard needs a verifier and a room store" {
+			t.Errorf("panic: got %q", got)
+		}
+	}()
+	RoomGuard(nil, &MemoryRooms{})
+}
