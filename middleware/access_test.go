@@ -145,7 +145,7 @@ func TestHandlerAccessTokens(t *testing.T) {
 				}
 				return
 			}
-			if w.Code != tt.wantStatus || w.Body.String() != `{"token":"tok-1"}` {
+			if w.Code != tt.wantStatus || w.Body.String() != `{"token":"h.p1.s"}` {
 				t.Fatalf("got %d %s, want 200 with a token", w.Code, w.Body)
 			}
 			if gotRoom != tt.wantRoom || gotUser.ID != "alice" {

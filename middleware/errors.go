@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 )
@@ -42,6 +43,10 @@ type Error struct {
 	Err error
 }
 
+// A custom error handler that wraps the error must keep it reachable with
+// errors.As; one that writes nothing leaves the response as an empty 200,
+// which the Liveblocks client treats as a failure to retry.
+
 // Error returns the code, the reason and the cause.
 func (e *Error) Error() string {
 	msg := "middleware: " + e.Code + ": " + e.Reason
@@ -79,13 +84,14 @@ type errorBody struct {
 // Headers that belong to the failure (Allow for 405, Retry-After for 503)
 // are already set on w when the error handler runs.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	e, ok := err.(*Error)
-	if !ok {
+	var e *Error
+	if !errors.As(err, &e) || e.Status < 400 || e.Status > 599 {
 		e = &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Reason: reasonInternal}
 	}
 	body, _ := json.Marshal(errorBody{Error: e.Kind(), Code: e.Code, Reason: e.Reason})
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(e.Status)
 	w.Write(body)
@@ -97,6 +103,9 @@ const (
 	reasonMethod         = "The auth endpoint only accepts POST requests."
 	reasonBadJSON        = "The request body must be a JSON object, such as {\"room\": \"my-room\"}."
 	reasonBadRoom        = "The \"room\" field must be a string of 1 to 128 characters."
+	reasonStarRoom       = "Room IDs containing \"*\" are not accepted by this endpoint."
+	reasonBadInfo        = "The server could not encode the user's profile as JSON; see the server logs."
+	reasonIssuerIdentity = "The token issuer refused the user's identity as breaking a platform limit."
 	reasonTooLarge       = "The request body is larger than the endpoint accepts."
 	reasonMediaType      = "The request body must be sent with Content-Type: application/json."
 	reasonOrigin         = "Cross-origin requests from this origin are not allowed."

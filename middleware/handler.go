@@ -10,10 +10,12 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/liveauth/liveauth/permission"
 	"github.com/liveauth/liveauth/token"
@@ -31,6 +33,7 @@ type handler struct {
 	policy       Policy
 	logger       *slog.Logger
 	maxBody      int64
+	readTimeout  time.Duration
 	origins      map[string]bool
 	cop          *http.CrossOriginProtection
 	errorHandler func(http.ResponseWriter, *http.Request, error)
@@ -75,6 +78,9 @@ func Handler(resolver userresolver.UserResolver, opts ...Option) http.Handler {
 	if cfg.maxBody <= 0 {
 		cfg.maxBody = DefaultMaxBodyBytes
 	}
+	if cfg.readTimeout <= 0 {
+		cfg.readTimeout = DefaultReadTimeout
+	}
 	if cfg.logger == nil {
 		cfg.logger = slog.Default()
 	}
@@ -88,17 +94,54 @@ func Handler(resolver userresolver.UserResolver, opts ...Option) http.Handler {
 		policy:       cfg.policy,
 		logger:       cfg.logger,
 		maxBody:      cfg.maxBody,
+		readTimeout:  cfg.readTimeout,
 		origins:      make(map[string]bool, len(cfg.origins)),
 		cop:          http.NewCrossOriginProtection(),
 		errorHandler: cfg.errorHandler,
 	}
 	for _, origin := range cfg.origins {
-		if err := h.cop.AddTrustedOrigin(origin); err != nil {
+		canonical, err := canonicalOrigin(origin)
+		if err == nil {
+			err = h.cop.AddTrustedOrigin(canonical)
+		}
+		if err != nil {
 			panic(fmt.Sprintf("middleware: allowed origin %q: %v", origin, err))
 		}
-		h.origins[origin] = true
+		h.origins[canonical] = true
 	}
 	return h
+}
+
+// canonicalOrigin returns origin as browsers send it in the Origin header:
+// lower-case scheme and host, no default port. It refuses anything that is
+// not scheme://host[:port], and wildcards, which would never match.
+func canonicalOrigin(origin string) (string, error) {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS" {
+		return "", errors.New("want http:// or https://")
+	}
+	if u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("want scheme://host[:port] and nothing else")
+	}
+	if strings.Contains(u.Host, "*") {
+		return "", errors.New("wildcards are not supported; list each origin")
+	}
+	scheme := strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host, nil
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -137,6 +180,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r = r.WithContext(context.WithValue(r.Context(), requestKey{}, req))
 
+	// A policy may grant the requested room as a pattern; a room ID with a
+	// star would then become a prefix covering other rooms.
+	if h.policy != nil && strings.Contains(req.Room, "*") {
+		h.fail(w, r, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: reasonStarRoom})
+		return
+	}
+
 	user, err := h.resolve(r)
 	if err != nil {
 		h.fail(w, r, resolverError(err))
@@ -152,8 +202,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		id.Permissions = grants
 	}
-	if err := id.Validate(); err != nil {
-		h.fail(w, r, &Error{Status: http.StatusForbidden, Code: CodeInvalidIdentity, Reason: identityReason(err), Err: err})
+	if err := validate(id); err != nil {
+		h.fail(w, r, validationError(err))
 		return
 	}
 	if h.policy != nil && !covers(id.Permissions, req.Room) {
@@ -164,6 +214,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	tok, err := h.issue(r.Context(), id)
 	if err != nil {
 		h.fail(w, r, issuerError(err))
+		return
+	}
+	if !wellFormed(tok) {
+		h.fail(w, r, &Error{Status: http.StatusBadGateway, Code: CodeUpstreamBadResponse, Reason: reasonBadResponse,
+			Err: fmt.Errorf("issuer returned %d bytes that are not a JWT", len(tok))})
 		return
 	}
 
@@ -201,7 +256,20 @@ func (h *handler) readRequest(w http.ResponseWriter, r *http.Request) (AuthReque
 	if r.ContentLength > h.maxBody {
 		return AuthRequest{}, &Error{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Reason: reasonTooLarge}
 	}
+	if r.Body == nil || r.Body == http.NoBody {
+		return AuthRequest{Body: json.RawMessage("{}")}, nil
+	}
+
+	// A body that trickles in must not hold the connection: bound the
+	// read, and lift the bound only once the whole body is in (after a
+	// failed read the server must not wait for the rest). Writers that
+	// cannot (a test recorder) are read without one.
+	rc := http.NewResponseController(w)
+	bounded := rc.SetReadDeadline(time.Now().Add(h.readTimeout)) == nil
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err == nil && bounded {
+		rc.SetReadDeadline(time.Time{})
+	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -210,7 +278,7 @@ func (h *handler) readRequest(w http.ResponseWriter, r *http.Request) (AuthReque
 		return AuthRequest{}, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: reasonBadJSON, Err: err}
 	}
 
-	raw = bytes.TrimSpace(raw)
+	raw = bytes.Trim(raw, jsonSpace)
 	if len(raw) == 0 {
 		return AuthRequest{Body: json.RawMessage("{}")}, nil
 	}
@@ -220,8 +288,10 @@ func (h *handler) readRequest(w http.ResponseWriter, r *http.Request) (AuthReque
 
 	// A map keeps the key match exact: decoding into a struct would
 	// accept "Room" or "ROOM" as well.
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, and a
+	// resolver would then see a room that was never sent.
 	var fields map[string]json.RawMessage
-	if raw[0] != '{' || json.Unmarshal(raw, &fields) != nil {
+	if raw[0] != '{' || !utf8.Valid(raw) || json.Unmarshal(raw, &fields) != nil {
 		return AuthRequest{}, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: reasonBadJSON}
 	}
 	req := AuthRequest{Body: json.RawMessage(raw)}
@@ -232,6 +302,9 @@ func (h *handler) readRequest(w http.ResponseWriter, r *http.Request) (AuthReque
 	}
 	return req, nil
 }
+
+// jsonSpace is the white space JSON allows around a value (RFC 8259).
+const jsonSpace = " \t\n\r"
 
 // isJSON reports whether a Content-Type header names JSON.
 func isJSON(contentType string) bool {
@@ -256,6 +329,45 @@ func validRoomID(id string) bool {
 func (h *handler) resolve(r *http.Request) (user userresolver.User, err error) {
 	defer recoverInto(&err, "resolver")
 	return h.resolver.ResolveUser(r)
+}
+
+// validate checks id against the platform's limits. Encoding the user's
+// profile runs the application's MarshalJSON methods, so a panic there is
+// caught too.
+func validate(id token.Identity) (err error) {
+	defer recoverInto(&err, "user info encoding")
+	return id.Validate()
+}
+
+// validationError maps a failed validation to the contract. A profile that
+// cannot be encoded at all is the server's fault, not the user's.
+func validationError(err error) *Error {
+	var unsupportedType *json.UnsupportedTypeError
+	var unsupportedValue *json.UnsupportedValueError
+	var marshaler *json.MarshalerError
+	if errors.Is(err, errPanic) || errors.As(err, &unsupportedType) ||
+		errors.As(err, &unsupportedValue) || errors.As(err, &marshaler) {
+		return &Error{Status: http.StatusInternalServerError, Code: CodeInternal, Reason: reasonBadInfo, Err: err}
+	}
+	return &Error{Status: http.StatusForbidden, Code: CodeInvalidIdentity, Reason: identityReason(err), Err: err}
+}
+
+// wellFormed reports whether tok has the shape of a JWT: three base64url
+// parts, the last of which is empty for unsigned dev-server tokens.
+func wellFormed(tok string) bool {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
+		return false
+	}
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			c := p[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // decide calls the access-token policy, turning a panic into an error.
@@ -320,7 +432,8 @@ func resolverError(err error) *Error {
 func issuerError(err error) *Error {
 	switch {
 	case errors.Is(err, token.ErrInvalidIdentity):
-		return &Error{Status: http.StatusForbidden, Code: CodeInvalidIdentity, Reason: identityReason(err), Err: err}
+		// The issuer's own text may quote its upstream; keep it for logs.
+		return &Error{Status: http.StatusForbidden, Code: CodeInvalidIdentity, Reason: reasonIssuerIdentity, Err: err}
 	case errors.Is(err, token.ErrRejected):
 		return &Error{Status: http.StatusForbidden, Code: CodeUpstreamRejected, Reason: reasonRejected, Err: err}
 	case errors.Is(err, token.ErrBadResponse):
@@ -365,9 +478,16 @@ func report(logger *slog.Logger, errorHandler func(http.ResponseWriter, *http.Re
 		w.Header().Set("Retry-After", strconv.Itoa(int((delay+time.Second-1)/time.Second)))
 	}
 
+	// Refusals are the client's business (debug); an identity that breaks
+	// a limit is the application's (warn); faults are errors, unless the
+	// client simply went away.
 	level := slog.LevelDebug
-	if e.Status >= 500 {
+	switch {
+	case r.Context().Err() != nil:
+	case e.Status >= 500:
 		level = slog.LevelError
+	case e.Code == CodeInvalidIdentity:
+		level = slog.LevelWarn
 	}
 	attrs := []slog.Attr{slog.Int("status", e.Status), slog.String("code", e.Code)}
 	if e.Err != nil {

@@ -39,7 +39,7 @@ func (c *countingIssuer) Issue(ctx context.Context, id token.Identity) (string, 
 
 	c.n++
 	c.ids = append(c.ids, id)
-	return fmt.Sprintf("tok-%d", c.n), nil
+	return fmt.Sprintf("h.p%d.s", c.n), nil
 }
 
 // retryError is an issuer error that suggests a delay.
@@ -82,6 +82,9 @@ func wantError(t *testing.T, w *httptest.ResponseRecorder, status int, code stri
 	if got := w.Header().Get("Cache-Control"); got != "no-store" {
 		t.Errorf("Cache-Control: got %q, want no-store", got)
 	}
+	if got := w.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options: got %q, want nosniff", got)
+	}
 	var body map[string]string
 	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 		t.Fatalf("body %q is not a JSON object of strings: %v", w.Body, err)
@@ -93,6 +96,17 @@ func wantError(t *testing.T, w *httptest.ResponseRecorder, status int, code stri
 	if body["error"] != wantKind || body["code"] != code || body["reason"] == "" || len(body) != 3 {
 		t.Errorf("body: got %v, want error %q, code %q and a reason", body, wantKind, code)
 	}
+}
+
+// errorReason returns the "reason" of a failure body.
+func errorReason(t *testing.T, w *httptest.ResponseRecorder) string {
+	t.Helper()
+
+	var body struct{ Reason string }
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+		t.Fatalf("body %q: %v", w.Body, err)
+	}
+	return body.Reason
 }
 
 func TestHandlerErrorContract(t *testing.T) {
@@ -125,6 +139,7 @@ func TestHandlerErrorContract(t *testing.T) {
 		issuer      token.Issuer
 		wantStatus  int
 		wantCode    string
+		wantReason  string
 		wantHeaders map[string]string
 	}{
 		{
@@ -132,6 +147,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			req:         func() *http.Request { return httptest.NewRequest(http.MethodGet, "/auth", nil) },
 			wantStatus:  http.StatusMethodNotAllowed,
 			wantCode:    CodeMethodNotAllowed,
+			wantReason:  reasonMethod,
 			wantHeaders: map[string]string{"Allow": "POST"},
 		},
 		{
@@ -139,6 +155,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			req:         func() *http.Request { return httptest.NewRequest(http.MethodPut, "/auth", strings.NewReader("{}")) },
 			wantStatus:  http.StatusMethodNotAllowed,
 			wantCode:    CodeMethodNotAllowed,
+			wantReason:  reasonMethod,
 			wantHeaders: map[string]string{"Allow": "POST"},
 		},
 		{
@@ -151,6 +168,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			},
 			wantStatus:  http.StatusMethodNotAllowed,
 			wantCode:    CodeMethodNotAllowed,
+			wantReason:  reasonMethod,
 			wantHeaders: map[string]string{"Allow": "POST", "Access-Control-Allow-Origin": ""},
 		},
 		{
@@ -158,54 +176,63 @@ func TestHandlerErrorContract(t *testing.T) {
 			req:        func() *http.Request { return post(`room=doc`) },
 			wantStatus: http.StatusBadRequest,
 			wantCode:   CodeBadRequest,
+			wantReason: reasonBadJSON,
 		},
 		{
 			name:       "truncated JSON is a bad request",
 			req:        func() *http.Request { return post(`{"room": "doc"`) },
 			wantStatus: http.StatusBadRequest,
 			wantCode:   CodeBadRequest,
+			wantReason: reasonBadJSON,
 		},
 		{
 			name:       "a JSON array is a bad request",
 			req:        func() *http.Request { return post(`["doc"]`) },
 			wantStatus: http.StatusBadRequest,
 			wantCode:   CodeBadRequest,
+			wantReason: reasonBadJSON,
 		},
 		{
 			name:       "a JSON string is a bad request",
 			req:        func() *http.Request { return post(`"doc"`) },
 			wantStatus: http.StatusBadRequest,
 			wantCode:   CodeBadRequest,
+			wantReason: reasonBadJSON,
 		},
 		{
 			name:       "a numeric room is a bad request",
 			req:        func() *http.Request { return post(`{"room": 5}`) },
 			wantStatus: http.StatusBadRequest,
 			wantCode:   CodeBadRequest,
+			wantReason: reasonBadRoom,
 		},
 		{
 			name:       "an empty room is a bad request",
 			req:        func() *http.Request { return post(`{"room": ""}`) },
 			wantStatus: http.StatusBadRequest,
 			wantCode:   CodeBadRequest,
+			wantReason: reasonBadRoom,
 		},
 		{
 			name:       "a 129-character room is a bad request",
 			req:        func() *http.Request { return post(`{"room": "` + strings.Repeat("r", 129) + `"}`) },
 			wantStatus: http.StatusBadRequest,
 			wantCode:   CodeBadRequest,
+			wantReason: reasonBadRoom,
 		},
 		{
 			name:       "65 emoji are a 130-character room as JavaScript counts",
 			req:        func() *http.Request { return post(`{"room": "` + strings.Repeat("😀", 65) + `"}`) },
 			wantStatus: http.StatusBadRequest,
 			wantCode:   CodeBadRequest,
+			wantReason: reasonBadRoom,
 		},
 		{
 			name:       "a body over the limit is too large",
 			req:        func() *http.Request { return post(`{"room": "` + strings.Repeat("r", 16<<10) + `"}`) },
 			wantStatus: http.StatusRequestEntityTooLarge,
 			wantCode:   CodeTooLarge,
+			wantReason: reasonTooLarge,
 		},
 		{
 			name: "a chunked body over the limit is too large",
@@ -216,6 +243,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			},
 			wantStatus: http.StatusRequestEntityTooLarge,
 			wantCode:   CodeTooLarge,
+			wantReason: reasonTooLarge,
 		},
 		{
 			name: "a text/plain body is an unsupported media type",
@@ -226,6 +254,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			},
 			wantStatus: http.StatusUnsupportedMediaType,
 			wantCode:   CodeUnsupportedMediaType,
+			wantReason: reasonMediaType,
 		},
 		{
 			name: "a body with no content type is an unsupported media type",
@@ -236,6 +265,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			},
 			wantStatus: http.StatusUnsupportedMediaType,
 			wantCode:   CodeUnsupportedMediaType,
+			wantReason: reasonMediaType,
 		},
 		{
 			name: "a cross-site request is refused",
@@ -247,6 +277,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			},
 			wantStatus: http.StatusForbidden,
 			wantCode:   CodeOriginNotAllowed,
+			wantReason: reasonOrigin,
 		},
 		{
 			name: "a request from another origin without fetch metadata is refused",
@@ -257,6 +288,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			},
 			wantStatus: http.StatusForbidden,
 			wantCode:   CodeOriginNotAllowed,
+			wantReason: reasonOrigin,
 		},
 		{
 			name:       "nobody logged in is unauthenticated",
@@ -264,6 +296,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			resolver:   noUser,
 			wantStatus: http.StatusUnauthorized,
 			wantCode:   CodeUnauthenticated,
+			wantReason: reasonNoUser,
 		},
 		{
 			name:       "a refused user is forbidden",
@@ -271,6 +304,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			resolver:   refused,
 			wantStatus: http.StatusForbidden,
 			wantCode:   CodeForbidden,
+			wantReason: reasonForbidden,
 		},
 		{
 			name:       "an empty user ID is an invalid identity",
@@ -278,6 +312,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			resolver:   userWith(userresolver.User{}),
 			wantStatus: http.StatusForbidden,
 			wantCode:   CodeInvalidIdentity,
+			wantReason: "The user's identity breaks a platform limit: user ID is empty.",
 		},
 		{
 			name:       "a 129-character user ID is an invalid identity",
@@ -285,6 +320,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			resolver:   userWith(userresolver.User{ID: strings.Repeat("u", 129)}),
 			wantStatus: http.StatusForbidden,
 			wantCode:   CodeInvalidIdentity,
+			wantReason: "The user's identity breaks a platform limit: user ID is 129 characters long, more than 128.",
 		},
 		{
 			name:       "user info over 1024 characters is an invalid identity",
@@ -292,6 +328,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			resolver:   userWith(userresolver.User{ID: "alice", Info: bigInfo}),
 			wantStatus: http.StatusForbidden,
 			wantCode:   CodeInvalidIdentity,
+			wantReason: "The user's identity breaks a platform limit: user info is 1026 characters as JSON, more than 1024.",
 		},
 		{
 			name:       "an issuer's identity check is an invalid identity",
@@ -299,6 +336,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			issuer:     failing(fmt.Errorf("%w: too many groups", token.ErrInvalidIdentity)),
 			wantStatus: http.StatusForbidden,
 			wantCode:   CodeInvalidIdentity,
+			wantReason: reasonIssuerIdentity,
 		},
 		{
 			name:       "a failing resolver is an internal error",
@@ -306,6 +344,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			resolver:   dbDown,
 			wantStatus: http.StatusInternalServerError,
 			wantCode:   CodeInternal,
+			wantReason: reasonInternal,
 		},
 		{
 			name:       "a panicking resolver is an internal error",
@@ -313,6 +352,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			resolver:   panics,
 			wantStatus: http.StatusInternalServerError,
 			wantCode:   CodeInternal,
+			wantReason: reasonInternal,
 		},
 		{
 			name:        "an unavailable upstream is retried later",
@@ -320,6 +360,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			issuer:      failing(fmt.Errorf("dial: %w", token.ErrUnavailable)),
 			wantStatus:  http.StatusServiceUnavailable,
 			wantCode:    CodeUpstreamUnavailable,
+			wantReason:  reasonUnavailable,
 			wantHeaders: map[string]string{"Retry-After": "2"},
 		},
 		{
@@ -328,6 +369,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			issuer:      failing(retryError{d: 6500 * time.Millisecond}),
 			wantStatus:  http.StatusServiceUnavailable,
 			wantCode:    CodeUpstreamUnavailable,
+			wantReason:  reasonUnavailable,
 			wantHeaders: map[string]string{"Retry-After": "7"},
 		},
 		{
@@ -336,6 +378,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			issuer:      failing(context.DeadlineExceeded),
 			wantStatus:  http.StatusServiceUnavailable,
 			wantCode:    CodeUpstreamUnavailable,
+			wantReason:  reasonUnavailable,
 			wantHeaders: map[string]string{"Retry-After": "2"},
 		},
 		{
@@ -344,6 +387,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			issuer:     failing(fmt.Errorf("422: %w", token.ErrRejected)),
 			wantStatus: http.StatusForbidden,
 			wantCode:   CodeUpstreamRejected,
+			wantReason: reasonRejected,
 		},
 		{
 			name:       "a malformed upstream token is a bad gateway",
@@ -351,6 +395,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			issuer:     failing(fmt.Errorf("kind acc: %w", token.ErrBadResponse)),
 			wantStatus: http.StatusBadGateway,
 			wantCode:   CodeUpstreamBadResponse,
+			wantReason: reasonBadResponse,
 		},
 		{
 			name:       "an unknown issuer error is an internal error",
@@ -358,6 +403,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			issuer:     failing(errors.New("key file password=hunter2 unreadable")),
 			wantStatus: http.StatusInternalServerError,
 			wantCode:   CodeInternal,
+			wantReason: reasonIssuerInternal,
 		},
 		{
 			name: "a panicking issuer is an internal error",
@@ -367,6 +413,7 @@ func TestHandlerErrorContract(t *testing.T) {
 			}),
 			wantStatus: http.StatusInternalServerError,
 			wantCode:   CodeInternal,
+			wantReason: reasonIssuerInternal,
 		},
 	}
 	for _, tt := range tests {
@@ -384,6 +431,9 @@ func TestHandlerErrorContract(t *testing.T) {
 			w := serve(t, Handler(resolver, WithIssuer(issuer)), tt.req())
 
 			wantError(t, w, tt.wantStatus, tt.wantCode)
+			if got := errorReason(t, w); got != tt.wantReason {
+				t.Errorf("reason: got %q, want %q", got, tt.wantReason)
+			}
 			for name, want := range tt.wantHeaders {
 				if got := w.Header().Get(name); got != want {
 					t.Errorf("header %s: got %q, want %q", name, got, want)
@@ -489,13 +539,13 @@ func TestHandlerIssuesToken(t *testing.T) {
 			if w.Code != http.StatusOK {
 				t.Fatalf("status: got %d, want 200 (body %s)", w.Code, w.Body)
 			}
-			if got, want := w.Body.String(), `{"token":"tok-1"}`; got != want {
+			if got, want := w.Body.String(), `{"token":"h.p1.s"}`; got != want {
 				t.Errorf("body: got %s, want %s", got, want)
 			}
 			wantHeaders := map[string]string{
 				"Content-Type":   "application/json",
 				"Cache-Control":  "no-store",
-				"Content-Length": "17",
+				"Content-Length": "18",
 			}
 			for name, want := range wantHeaders {
 				if got := w.Header().Get(name); got != want {
@@ -595,7 +645,7 @@ func TestHandlerAllowedOrigins(t *testing.T) {
 		r.Header.Set("Sec-Fetch-Site", "cross-site")
 		w := serve(t, h, r)
 
-		if w.Code != http.StatusOK || w.Body.String() != `{"token":"tok-1"}` {
+		if w.Code != http.StatusOK || w.Body.String() != `{"token":"h.p1.s"}` {
 			t.Fatalf("got %d %s, want 200 with a token", w.Code, w.Body)
 		}
 		if got := w.Header().Get("Access-Control-Allow-Origin"); got != allowed {

@@ -14,6 +14,9 @@ import (
 // far more than {"room": "..."} needs.
 const DefaultMaxBodyBytes = 16 << 10
 
+// DefaultReadTimeout is the default bound on reading the request body.
+const DefaultReadTimeout = 10 * time.Second
+
 // DefaultRetryAfter is the Retry-After sent with 503 responses when the
 // issuer did not suggest a delay of its own.
 const DefaultRetryAfter = 2 * time.Second
@@ -26,6 +29,7 @@ type config struct {
 	policy       Policy
 	logger       *slog.Logger
 	maxBody      int64
+	readTimeout  time.Duration
 	origins      []string
 	errorHandler func(http.ResponseWriter, *http.Request, error)
 }
@@ -79,6 +83,15 @@ func WithLogger(logger *slog.Logger) Option {
 // less restores the default.
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) { c.maxBody = n }
+}
+
+// WithReadTimeout bounds how long a client may take to send its request
+// body, so that a body trickling in cannot hold a connection; a late body
+// ends the connection. The default is [DefaultReadTimeout]; zero or less
+// restores it. The bound applies where the server's ResponseWriter supports
+// read deadlines (net/http's does).
+func WithReadTimeout(d time.Duration) Option {
+	return func(c *config) { c.readTimeout = d }
 }
 
 // WithAllowedOrigins admits cross-origin requests from the given origins,

@@ -10,7 +10,39 @@
 // Tokens have the payload shape the Liveblocks client and servers expect
 // ([Claims]). An ID token ("k": "id") carries identity only; the realtime
 // server decides what the user may do in each room from the room's accesses.
+// An access token ("k": "acc") carries its own room permissions.
+//
+// # Self-hosted tokens
+//
+// A [Key] is a private key or shared secret with its algorithm (ES256 by
+// default, EdDSA, RS256 or HS256) and key ID; [GenerateKey] makes one and
+// [LoadKeyFile] reads one from a PEM file. A [KeySet] holds the active key
+// and older keys that still verify, and rotates immutably
+// ([KeySet.Rotate], [KeySet.Without]). A [Signer] signs with the active
+// key of its set; [JWKS] publishes the set's public keys; a [Verifier]
+// checks tokens against a set ([NewVerifier]) or against a published JWK
+// Set that it refreshes in the background ([NewRemoteVerifier]), and
+// returns their [Claims]. Signers and verifiers switch key sets atomically
+// while in use (UseKeys).
 package token
+
+// BUG(liveauth): Only ES256, EdDSA, RS256 and HS256 are supported: no
+// ES384, ES512 or PS256, and no encrypted PEM keys or keys held by a KMS
+// or HSM other than through a crypto.Signer of a supported type.
+
+// BUG(liveauth): A Verifier refuses "alg": "none", so the unsigned
+// "JWT-lite" tokens of the Liveblocks dev server never verify; and it
+// cannot verify tokens signed by Liveblocks itself, whose keys are not
+// published.
+
+// BUG(liveauth): Tokens cannot be revoked and "jti" is not tracked, so a
+// token can be replayed until it expires. ES256 signatures are malleable
+// (a second valid signature exists for each token), so compare tokens by
+// "jti", never by their text.
+
+// BUG(liveauth): A remote Verifier ignores the Cache-Control of the JWK
+// Set and refreshes on its own interval, and it does not check the
+// certificate chains ("x5c") a JWK may carry beyond their matching the key.
 
 import (
 	"bytes"
@@ -98,7 +130,7 @@ func (id Identity) Validate() error {
 	}
 	n, err := userInfoLen(id.UserInfo)
 	if err != nil {
-		return invalidIdentity("user info cannot be encoded as JSON: " + err.Error())
+		return fmt.Errorf("%w: user info cannot be encoded as JSON: %w", ErrInvalidIdentity, err)
 	}
 	if n > MaxUserInfoLen {
 		return invalidIdentity(fmt.Sprintf("user info is %d characters as JSON, more than %d", n, MaxUserInfoLen))
