@@ -20,4 +20,20 @@ var (
 	// ErrBadResponse is returned by an Issuer whose upstream answered with
 	// something that is not a well-formed token for the requested user.
 	ErrBadResponse = errors.New("token: malformed token from issuer")
+
+	// ErrInvalidToken is returned by [Verifier.Verify] for a token that must
+	// be refused: malformed, signed by no key of the verifier, signed with
+	// an algorithm its key does not allow, expired, not yet valid, or with
+	// claims that break the rules of [Verifier.Verify]. The error also
+	// wraps jwt/v5's sentinel for the cause where there is one (such as
+	// jwt.ErrTokenExpired or jwt.ErrTokenSignatureInvalid), so errors.Is
+	// matches both.
+	ErrInvalidToken = errors.New("token: invalid token")
+
+	// ErrKeysUnavailable is returned when a remote [Verifier] could not
+	// fetch its JWK Set: by [NewRemoteVerifier] and [Verifier.Refresh], and
+	// by [Verifier.Verify] for a token naming a key it does not know when
+	// the fetch that should have found that key failed. The token may be
+	// valid: retrying later may succeed.
+	ErrKeysUnavailable = errors.New("token: verification keys unavailable")
 )

@@ -4,54 +4,49 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// MinRSABits is the smallest RSA modulus, in bits, that [NewSigner] accepts.
+// MinRSABits is the smallest RSA modulus, in bits, that [NewKey],
+// [NewPublicKey] and [NewSigner] accept.
 const MinRSABits = 2048
 
-// Signer is an [Issuer] that signs ID tokens locally, with the payload shape
-// Liveblocks uses ([Claims] with Kind [KindID]). It suits self-hosted
-// realtime servers, tests and offline demos; with Liveblocks itself, use the
-// Liveblocks REST client instead, since Liveblocks only accepts tokens it
-// signed.
+// Signer is an [Issuer] that signs tokens locally, with the payload shape
+// Liveblocks uses ([Claims]). It suits self-hosted realtime servers, tests
+// and offline demos; with Liveblocks itself, use the Liveblocks REST client
+// instead, since Liveblocks only accepts tokens it signed.
 //
-// The algorithm follows from the key: ES256 for an ECDSA key on P-256 (the
-// default of [GenerateSigner], and the recommended choice), EdDSA for an
-// Ed25519 key, RS256 for an RSA key of at least [MinRSABits] bits. Every
-// token's header names the algorithm, type "JWT" and the key ID ("kid"),
-// so that a verifier can pick the key and pin the algorithm.
+// A Signer signs with the active key of its [KeySet]. The algorithm follows
+// from that key: ES256 for an ECDSA key on P-256 (the default of
+// [GenerateSigner], and the recommended choice), EdDSA for an Ed25519 key,
+// RS256 for an RSA key of at least [MinRSABits] bits, HS256 for a shared
+// secret (see [NewHMACKey]). Every token's header names the algorithm, type
+// "JWT" and the key ID ("kid"), so that a [Verifier] can pick the key and
+// pin the algorithm.
 //
-// A Signer is immutable once built and safe for concurrent use.
+// A Signer is safe for concurrent use. Its settings are fixed once built;
+// its keys change only through [Signer.UseKeys], which swaps the whole set
+// atomically, so a token is always signed by the key its header names.
 //
 // Security: the payload of a token is signed, not encrypted. The browser
 // client and anyone the token reaches can read the user ID, the groups and
 // the user info, so put nothing secret in an [Identity]. A token cannot be
 // revoked before it expires: keep the lifetime short. The private key must
-// not be modified after it is passed to [NewSigner].
+// not be modified after it is passed to [NewSigner] or [NewKey].
 type Signer struct {
-	method jwt.SigningMethod
-	key    any // what method.Sign expects
-	public crypto.PublicKey
-	keyID  string
-
-	// header is the encoded JOSE header, the same for every token.
-	header string
-
-	// sigLen is the encoded signature length, to size the token buffer.
-	sigLen int
+	// keys holds the current key set; keys.Load().Active() signs.
+	keys atomic.Pointer[KeySet]
 
 	projectID string
 	lifetime  time.Duration
@@ -61,7 +56,8 @@ type Signer struct {
 // Signer is an Issuer.
 var _ Issuer = (*Signer)(nil)
 
-// NewSigner returns a Signer that signs with key, configured by opts.
+// NewSigner returns a Signer that signs with key, configured by opts. It is
+// [NewKey] followed by [NewKeySetSigner] with a set of that one key.
 //
 // key must be an *ecdsa.PrivateKey on P-256 (ES256), an ed25519.PrivateKey
 // (EdDSA) or an *rsa.PrivateKey of at least [MinRSABits] bits (RS256). Any
@@ -77,55 +73,79 @@ func NewSigner(key crypto.Signer, opts ...SignerOption) (*Signer, error) {
 		return nil, err
 	}
 
-	method, signKey, err := signingKey(key)
+	k, err := NewKey(key)
 	if err != nil {
 		return nil, err
 	}
-	public := key.Public()
-
-	// A private key whose public half was swapped or damaged signs tokens
-	// that nobody can verify; find out now rather than in production.
-	sig, err := selfTest(method, signKey, public)
-	if err != nil {
-		return nil, err
-	}
-
-	keyID := ""
 	if cfg.keyID != nil {
-		keyID = *cfg.keyID
-	} else if keyID, err = Thumbprint(public); err != nil {
+		if k, err = k.WithID(*cfg.keyID); err != nil {
+			return nil, err
+		}
+	}
+	set, err := NewKeySet(k)
+	if err != nil {
 		return nil, err
 	}
+	return newSigner(set, cfg), nil
+}
 
-	header, err := json.Marshal(struct {
-		Alg string `json:"alg"`
-		Typ string `json:"typ"`
-		Kid string `json:"kid"`
-	}{method.Alg(), "JWT", keyID})
-	if err != nil {
-		return nil, fmt.Errorf("token: encode header: %w", err)
+// NewKeySetSigner returns a Signer that signs with the active key of set,
+// configured by opts. The active key must be able to sign (it may not come
+// from [NewPublicKey]). [WithKeyID] is refused: name keys with [Key.WithID]
+// instead.
+func NewKeySetSigner(set *KeySet, opts ...SignerOption) (*Signer, error) {
+	cfg := defaultSignerConfig()
+	for _, opt := range opts {
+		opt(&cfg)
 	}
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	if cfg.keyID != nil {
+		return nil, errors.New("token: WithKeyID applies to NewSigner only; name keys with Key.WithID")
+	}
+	if err := set.checkSigning(); err != nil {
+		return nil, err
+	}
+	return newSigner(set, cfg), nil
+}
 
-	return &Signer{
-		method:    method,
-		key:       signKey,
-		public:    public,
-		keyID:     keyID,
-		header:    b64(header),
-		sigLen:    base64.RawURLEncoding.EncodedLen(len(sig)),
+// newSigner builds a Signer from checked parts.
+func newSigner(set *KeySet, cfg signerConfig) *Signer {
+	s := &Signer{
 		projectID: cfg.projectID,
 		lifetime:  cfg.lifetime.Truncate(time.Second),
 		now:       cfg.now,
-	}, nil
+	}
+	s.keys.Store(set)
+	return s
 }
+
+// UseKeys makes set the signer's key set: tokens issued from then on are
+// signed by set's active key, which must be able to sign. Calls to Issue
+// that are under way finish with the previous set. It is safe to call
+// while the Signer is in use; a nil or unusable set is an error and changes
+// nothing.
+//
+// A [JWKS] handler built on [Signer.KeySet] publishes the new set at once.
+func (s *Signer) UseKeys(set *KeySet) error {
+	if err := set.checkSigning(); err != nil {
+		return err
+	}
+	s.keys.Store(set)
+	return nil
+}
+
+// KeySet returns the signer's current key set.
+func (s *Signer) KeySet() *KeySet { return s.keys.Load() }
 
 // GenerateSigner returns a Signer with a fresh ECDSA P-256 key (ES256),
 // configured by opts.
 //
 // The key lives in memory only, so tokens from one run cannot be verified
 // after a restart and each process has its own key. That suits demos and
-// tests; in production, load a key with [NewSigner] and publish its public
-// half to the verifiers.
+// tests; in production, load a key with [LoadKeyFile], sign with
+// [NewKeySetSigner] and publish the public keys with [JWKS].
 func GenerateSigner(opts ...SignerOption) (*Signer, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -174,20 +194,25 @@ func (s *Signer) Issue(ctx context.Context, id Identity) (string, error) {
 	return s.sign(&claims)
 }
 
-// sign encodes claims and signs them under the signer's fixed header.
+// sign encodes claims and signs them with the active key, under that key's
+// header.
 func (s *Signer) sign(claims *Claims) (string, error) {
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("token: encode claims: %w", err)
 	}
+	return signWith(s.keys.Load().Active(), payload)
+}
 
+// signWith signs payload (JSON) with k, under k's header.
+func signWith(k Key, payload []byte) (string, error) {
 	enc := base64.RawURLEncoding
-	buf := make([]byte, 0, len(s.header)+1+enc.EncodedLen(len(payload))+1+s.sigLen)
-	buf = append(buf, s.header...)
+	buf := make([]byte, 0, len(k.header)+1+enc.EncodedLen(len(payload))+1+k.sigLen)
+	buf = append(buf, k.header...)
 	buf = append(buf, '.')
 	buf = enc.AppendEncode(buf, payload)
 
-	sig, err := s.method.Sign(string(buf), s.key)
+	sig, err := k.method.Sign(string(buf), k.signKey)
 	if err != nil {
 		return "", fmt.Errorf("token: sign: %w", err)
 	}
@@ -196,18 +221,20 @@ func (s *Signer) sign(claims *Claims) (string, error) {
 	return string(buf), nil
 }
 
-// KeyID returns the "kid" header of the signer's tokens: the RFC 7638
-// thumbprint of the public key unless [WithKeyID] set another.
-func (s *Signer) KeyID() string { return s.keyID }
+// KeyID returns the "kid" header of the signer's tokens, the ID of the
+// active key: the RFC 7638 thumbprint of the public key unless
+// [WithKeyID] or [Key.WithID] set another.
+func (s *Signer) KeyID() string { return s.keys.Load().Active().ID() }
 
 // Algorithm returns the JWS algorithm of the signer's tokens ("ES256",
-// "EdDSA" or "RS256"), as found in their "alg" header.
-func (s *Signer) Algorithm() string { return s.method.Alg() }
+// "EdDSA", "RS256" or "HS256"), as found in their "alg" header: that of the
+// active key, as a plain string.
+func (s *Signer) Algorithm() string { return string(s.keys.Load().Active().Algorithm()) }
 
-// Public returns the public key that verifies the signer's tokens: an
-// *ecdsa.PublicKey, an ed25519.PublicKey or an *rsa.PublicKey. The caller
-// must not modify it.
-func (s *Signer) Public() crypto.PublicKey { return s.public }
+// Public returns the public key that verifies the signer's tokens, that of
+// the active key: an *ecdsa.PublicKey, an ed25519.PublicKey or an
+// *rsa.PublicKey, or nil for an HS256 key. The caller must not modify it.
+func (s *Signer) Public() crypto.PublicKey { return s.keys.Load().Active().Public() }
 
 // Lifetime returns how long the signer's tokens stay valid (exp − iat).
 func (s *Signer) Lifetime() time.Duration { return s.lifetime }
@@ -230,75 +257,6 @@ func (c *signerConfig) check() error {
 		return errors.New("token: key ID is empty")
 	}
 	return nil
-}
-
-// signingKey maps a private key to the jwt/v5 method that signs with it and
-// the value that method's Sign expects. It is the algorithm table of the
-// package: a new algorithm is a new case here (and, for a key that is not a
-// crypto.Signer, such as an HMAC secret, a constructor of its own that
-// fills the same Signer fields).
-func signingKey(key crypto.Signer) (jwt.SigningMethod, any, error) {
-	switch k := key.(type) {
-	case nil:
-		return nil, nil, errors.New("token: key is nil")
-
-	case *ecdsa.PrivateKey:
-		if k == nil {
-			return nil, nil, errors.New("token: ECDSA key is nil")
-		}
-		// crypto/ecdsa panics on a key with missing parts.
-		if k.Curve == nil || k.D == nil || k.X == nil || k.Y == nil {
-			return nil, nil, errors.New("token: ECDSA key is incomplete")
-		}
-		if k.Curve != elliptic.P256() {
-			return nil, nil, fmt.Errorf("token: ECDSA key is on %s, want P-256 (ES256)",
-				k.Curve.Params().Name)
-		}
-		return jwt.SigningMethodES256, k, nil
-
-	case ed25519.PrivateKey:
-		if len(k) != ed25519.PrivateKeySize {
-			return nil, nil, fmt.Errorf("token: Ed25519 key is %d bytes, want %d",
-				len(k), ed25519.PrivateKeySize)
-		}
-		return jwt.SigningMethodEdDSA, k, nil
-
-	case *ed25519.PrivateKey:
-		if k == nil {
-			return nil, nil, errors.New("token: Ed25519 key is nil")
-		}
-		return signingKey(*k)
-
-	case *rsa.PrivateKey:
-		if k == nil || k.N == nil {
-			return nil, nil, errors.New("token: RSA key is nil")
-		}
-		if bits := k.N.BitLen(); bits < MinRSABits {
-			return nil, nil, fmt.Errorf("token: RSA key is %d bits, want at least %d", bits, MinRSABits)
-		}
-		if err := k.Validate(); err != nil {
-			return nil, nil, fmt.Errorf("token: invalid RSA key: %w", err)
-		}
-		return jwt.SigningMethodRS256, k, nil
-
-	default:
-		return nil, nil, fmt.Errorf("token: unsupported key type %T "+
-			"(want *ecdsa.PrivateKey on P-256, ed25519.PrivateKey or *rsa.PrivateKey)", key)
-	}
-}
-
-// selfTest signs a fixed message and verifies it with public. It returns
-// the signature so that the caller knows its length.
-func selfTest(method jwt.SigningMethod, key any, public crypto.PublicKey) ([]byte, error) {
-	const msg = "liveauth key check"
-	sig, err := method.Sign(msg, key)
-	if err != nil {
-		return nil, fmt.Errorf("token: key cannot sign: %w", err)
-	}
-	if err := method.Verify(msg, sig, public); err != nil {
-		return nil, fmt.Errorf("token: public key does not match private key: %w", err)
-	}
-	return sig, nil
 }
 
 // newTokenID returns 128 random bits, base64url-encoded: the "jti" claim.

@@ -27,8 +27,8 @@
 package token
 
 // BUG(liveauth): Only ES256, EdDSA, RS256 and HS256 are supported: no
-// ES384, ES512 or PS256, and no encrypted PEM keys or keys held by a KMS
-// or HSM other than through a crypto.Signer of a supported type.
+// ES384, ES512 or PS256, no encrypted PEM keys, and no keys held by a KMS
+// or HSM (NewKey takes the standard library's in-memory key types only).
 
 // BUG(liveauth): A Verifier refuses "alg": "none", so the unsigned
 // "JWT-lite" tokens of the Liveblocks dev server never verify; and it
