@@ -19,7 +19,8 @@ const (
 )
 
 // TokenVerifier checks a raw token and returns its claims. [token.Verifier]
-// implements it.
+// implements it. An error matching [token.ErrKeysUnavailable] (the keys
+// could not be fetched) makes the guard answer 503 rather than 401.
 type TokenVerifier interface {
 	Verify(ctx context.Context, raw string) (*token.Claims, error)
 }
@@ -214,7 +215,7 @@ func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	claims, err := g.verifier.Verify(r.Context(), raw)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		if errors.Is(err, token.ErrKeysUnavailable) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			g.fail(w, r, &Error{Status: http.StatusServiceUnavailable, Code: CodeUpstreamUnavailable, Reason: "The token's keys could not be fetched in time; try again later.", Err: err})
 			return
 		}

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liveauth/liveauth/permission"
 	"github.com/liveauth/liveauth/token"
@@ -185,4 +186,69 @@ func TestRoomGuardPanicsWithoutParts(t *testing.T) {
 		}
 	}()
 	RoomGuard(nil, &MemoryRooms{})
+}
+
+// TestRoomGuardWithRealTokens runs the guard with token.Signer and
+// token.Verifier: what the example and a Go realtime server use.
+func TestRoomGuardWithRealTokens(t *testing.T) {
+	t.Parallel()
+
+	key, err := token.GenerateKey(token.ES256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := token.NewKeySet(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	signer, err := token.NewKeySetSigner(set, token.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := token.NewVerifier(set, token.WithVerifierClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, err := token.GenerateSigner(token.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var rooms MemoryRooms
+	if err := rooms.Set("doc", permission.Accesses{
+		Default: []permission.Scope{permission.Read},
+		Users:   map[string][]permission.Scope{"alice": {permission.Write}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	issue := func(s *token.Signer, user string) string {
+		t.Helper()
+		tok, err := s.Issue(context.Background(), token.Identity{UserID: user, UserInfo: map[string]any{"name": user}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	aliceTok, bobTok, strangerTok := issue(signer, "alice"), issue(signer, "bob"), issue(stranger, "alice")
+
+	var got Admission
+	h := RoomGuard(verifier, &rooms, WithGuardLogger(quiet))(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ = AdmissionFromContext(r.Context())
+		w.WriteHeader(http.StatusNoContent)
+	}))
+
+	w := serve(t, h, httptest.NewRequest(http.MethodGet, "/v8?roomId=doc&tok="+aliceTok, nil))
+	if w.Code != http.StatusNoContent || got.Claims.UserID != "alice" || !got.CanWrite() || got.Claims.UserInfo["name"] != "alice" {
+		t.Errorf("alice: got %d, %+v; want admitted writing", w.Code, got)
+	}
+	w = serve(t, h, httptest.NewRequest(http.MethodGet, "/v8?roomId=doc&tok="+bobTok, nil))
+	if w.Code != http.StatusNoContent || got.Claims.UserID != "bob" || got.CanWrite() {
+		t.Errorf("bob: got %d, %+v; want admitted read-only", w.Code, got)
+	}
+	wantError(t, serve(t, h, httptest.NewRequest(http.MethodGet, "/v8?roomId=doc&tok="+strangerTok, nil)), http.StatusUnauthorized, CodeInvalidToken)
+
+	now = now.Add(2 * time.Hour) // past the token's hour and the minute of leeway
+	wantError(t, serve(t, h, httptest.NewRequest(http.MethodGet, "/v8?roomId=doc&tok="+aliceTok, nil)), http.StatusUnauthorized, CodeInvalidToken)
 }
