@@ -35,12 +35,14 @@ type authorizeRequest struct {
 // matching prefix (the dev server does), and "userInfo" is omitted when
 // empty. id.GroupIDs is not sent: access tokens carry no groups.
 //
-// The answer must be {"token": "<jwt>"} whose payload, decoded without any
-// signature check, is an access token ("k": "acc") for id.UserID;
-// otherwise the error is an [*Error] matching [token.ErrBadResponse].
-// Its permissions are not compared with those asked for. Unsigned tokens
-// from the dev server are accepted. The token is only sanity-checked,
-// never trusted: do not use its claims for decisions.
+// The answer must be {"token": "<jwt>"}, checked as by
+// [Client.IdentifyUser] (at most 64 KiB, three base64url parts, an "exp"
+// later than now and than "iat"), whose payload is an access token
+// ("k": "acc") for id.UserID; otherwise the error is an [*Error] matching
+// [token.ErrBadResponse]. Its permissions are not compared with those
+// asked for. Unsigned tokens from the dev server are accepted. The token
+// is only sanity-checked, never trusted: do not use its claims for
+// decisions.
 //
 // Other failures are [*Error] values matching [token.ErrUnavailable] or
 // [token.ErrRejected]; see [Error].
@@ -55,10 +57,10 @@ func (c *Client) AuthorizeUser(ctx context.Context, id token.Identity) (string, 
 
 	req := authorizeRequest{UserID: id.UserID, Permissions: id.Permissions, UserInfo: id.UserInfo}
 	var resp tokenResponse
-	status, err := c.doStatus(ctx, http.MethodPost, authorizeUserPath, "", req, &resp)
+	status, err := c.doStatus(ctx, http.MethodPost, authorizeUserPath, "", req, &resp, maxTokenBodyLen)
 	if err != nil {
 		return "", err
 	}
 
-	return checkToken(authorizeUserPath, status, resp.Token, token.KindAccess, id.UserID)
+	return checkToken(authorizeUserPath, status, resp.Token, token.KindAccess, id.UserID, c.now())
 }

@@ -25,7 +25,7 @@ func grants(t *testing.T, allow ...any) permission.Grants {
 // accToken is an unsigned access token for uid, as the dev server issues.
 func accToken(uid string) string {
 	return unsignedToken(`{"k":"acc","pid":"localdev","uid":"` + uid +
-		`","perms":{"r1":["*:write"]},"iat":1,"exp":3601,"jti":"abc"}`)
+		`","perms":{"r1":["*:write"]},"iat":1796322248,"exp":1796325848,"jti":"abc"}`)
 }
 
 func TestAuthorizeUserRequest(t *testing.T) {
@@ -136,6 +136,33 @@ func TestAuthorizeUserTokens(t *testing.T) {
 			name:        "not a token",
 			raw:         func(*testing.T) string { return "a.b" },
 			wantMessage: "cannot decode the token",
+		},
+		{
+			name:        "token ending in a newline refused",
+			raw:         func(*testing.T) string { return accToken("alice") + "\n" },
+			wantMessage: "token has characters outside the base64url alphabet",
+		},
+		{
+			name: "expired access token refused",
+			raw: func(*testing.T) string {
+				return unsignedToken(`{"k":"acc","uid":"alice","perms":{"r1":["*:write"]},"iat":1,"exp":2}`)
+			},
+			wantMessage: "token expired at 1970-01-01T00:00:02Z",
+		},
+		{
+			name: "access token without exp refused",
+			raw: func(*testing.T) string {
+				return unsignedToken(`{"k":"acc","uid":"alice","perms":{"r1":["*:write"]}}`)
+			},
+			wantMessage: `token has no expiry ("exp")`,
+		},
+		{
+			name: "access token with exp before iat refused",
+			raw: func(*testing.T) string {
+				return unsignedToken(`{"k":"acc","uid":"alice","perms":{"r1":["*:write"]},` +
+					`"iat":1796329448,"exp":1796325848}`)
+			},
+			wantMessage: `token expires before it is issued ("exp" not after "iat")`,
 		},
 	}
 	for _, tt := range tests {

@@ -26,9 +26,14 @@ const (
 
 // Limits on what is read from Liveblocks.
 const (
-	// maxBodyLen bounds a successful answer. A full page of rooms with
-	// the largest metadata allowed stays well below it.
+	// maxBodyLen bounds a successful answer to a room call. A full page
+	// of rooms with the largest metadata allowed stays well below it.
 	maxBodyLen = 16 << 20
+
+	// maxTokenBodyLen bounds a successful answer to a token call
+	// (identify-user, authorize-user): {"token": "..."} with a token of a
+	// few hundred bytes, a few KiB with a large userInfo.
+	maxTokenBodyLen = 64 << 10
 
 	// maxErrorBodyLen bounds an error answer; only a short text is kept.
 	maxErrorBodyLen = 64 << 10
@@ -55,6 +60,10 @@ type Client struct {
 	shown   string // base URL with any password masked, for String
 	http    *http.Client
 	timeout time.Duration
+
+	// now is the clock used to check token expiry and Retry-After dates:
+	// time.Now, replaced by tests.
+	now func() time.Time
 }
 
 // Option configures a [Client] built by [New].
@@ -145,6 +154,7 @@ func New(secret string, opts ...Option) (*Client, error) {
 		shown:   shown,
 		http:    hc,
 		timeout: cfg.timeout,
+		now:     time.Now,
 	}, nil
 }
 
@@ -229,16 +239,19 @@ func (c *Client) GoString() string {
 }
 
 // do sends one request and decodes a 2xx JSON answer into out (unless out
-// is nil). path is already escaped; rawQuery is appended as is. Failures
-// that involve Liveblocks are returned as *Error.
+// is nil); a 2xx answer may be up to maxBodyLen bytes. path is already
+// escaped; rawQuery is appended as is. Failures that involve Liveblocks are
+// returned as *Error.
 func (c *Client) do(ctx context.Context, method, path, rawQuery string, in, out any) error {
-	_, err := c.doStatus(ctx, method, path, rawQuery, in, out)
+	_, err := c.doStatus(ctx, method, path, rawQuery, in, out, maxBodyLen)
 	return err
 }
 
-// doStatus is do, also returning the status of a 2xx answer.
+// doStatus is do with the limit on a 2xx answer given as maxLen, also
+// returning the status of a 2xx answer. A longer 2xx answer is an *Error
+// matching token.ErrBadResponse.
 func (c *Client) doStatus(
-	ctx context.Context, method, path, rawQuery string, in, out any,
+	ctx context.Context, method, path, rawQuery string, in, out any, maxLen int64,
 ) (int, error) {
 	var body io.Reader
 	if in != nil {
@@ -276,7 +289,7 @@ func (c *Client) doStatus(
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := int64(maxErrorBodyLen)
 	if ok {
-		limit = maxBodyLen
+		limit = maxLen
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {

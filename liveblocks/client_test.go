@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/liveauth/liveauth/permission"
 	"github.com/liveauth/liveauth/token"
 )
 
@@ -306,6 +307,92 @@ func TestBodyTooLarge(t *testing.T) {
 	want := fmt.Sprintf("liveblocks: GET /v2/rooms/r1: status 200: body is larger than %d bytes", maxBodyLen)
 	if err.Error() != want {
 		t.Errorf("Error(): got %q, want %q", err.Error(), want)
+	}
+}
+
+func TestTokenBodyTooLarge(t *testing.T) {
+	t.Parallel()
+
+	// A valid token answer padded to 100 KiB: small for a room call, far
+	// too large for a token.
+	tests := []struct {
+		name     string
+		raw      string
+		call     func(c *Client, t *testing.T) (string, error)
+		wantText string
+	}{
+		{
+			name: "identify-user",
+			raw:  devServerToken,
+			call: func(c *Client, t *testing.T) (string, error) {
+				return c.IdentifyUser(context.Background(), token.Identity{UserID: "alice"})
+			},
+			wantText: "liveblocks: POST /v2/identify-user: status 200: body is larger than 65536 bytes",
+		},
+		{
+			name: "authorize-user",
+			raw:  accToken("alice"),
+			call: func(c *Client, t *testing.T) (string, error) {
+				id := token.Identity{
+					UserID:      "alice",
+					Permissions: grants(t, "r1", []permission.Scope{permission.Write}),
+				}
+				return c.AuthorizeUser(context.Background(), id)
+			},
+			wantText: "liveblocks: POST /v2/authorize-user: status 200: body is larger than 65536 bytes",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body := tokenBody(t, tt.raw)
+			body += strings.Repeat(" ", 100<<10-len(body))
+			c, _ := newFake(t, reply(http.StatusOK, body))
+
+			got, err := tt.call(c, t)
+			if got != "" {
+				t.Errorf("token: got %q, want none", got)
+			}
+			checkIs(t, err, []error{token.ErrBadResponse}, without([]error{token.ErrBadResponse}))
+			e := asError(t, err)
+			if e.Status != http.StatusOK {
+				t.Errorf("Status: got %d, want 200", e.Status)
+			}
+			if want := "body is larger than 65536 bytes"; e.Message != want {
+				t.Errorf("Message: got %q, want %q", e.Message, want)
+			}
+			if err.Error() != tt.wantText {
+				t.Errorf("Error(): got %q, want %q", err.Error(), tt.wantText)
+			}
+		})
+	}
+}
+
+func TestTokenBodyAtLimit(t *testing.T) {
+	t.Parallel()
+
+	body := tokenBody(t, devServerToken)
+	body += strings.Repeat(" ", maxTokenBodyLen-len(body))
+	c, _ := newFake(t, reply(http.StatusOK, body))
+
+	got, err := c.IdentifyUser(context.Background(), token.Identity{UserID: "alice"})
+	if err != nil || got != devServerToken {
+		t.Errorf("IdentifyUser: got %q, %v; want the token", got, err)
+	}
+}
+
+func TestRoomBodyAboveTokenLimit(t *testing.T) {
+	t.Parallel()
+
+	// Room calls keep the larger limit.
+	c, _ := newFake(t, reply(http.StatusOK, roomJSON+strings.Repeat(" ", 100<<10)))
+
+	room, err := c.GetRoom(context.Background(), "r1")
+	if err != nil {
+		t.Fatalf("GetRoom: %v", err)
+	}
+	if room.ID != "r1" {
+		t.Errorf("room ID: got %q, want %q", room.ID, "r1")
 	}
 }
 

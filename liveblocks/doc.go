@@ -77,10 +77,13 @@
 // # Errors
 //
 // Every failure that involves Liveblocks is an [*Error] carrying the HTTP
-// status, the upstream error code and message, and any Retry-After. It
-// unwraps to one of the sentinels of package token, so the liveauth endpoint
-// can answer without knowing this package: [token.ErrUnavailable] (retry
-// later), [token.ErrRejected] (do not retry) or [token.ErrBadResponse]. Room
+// status, the upstream error code and message, and any Retry-After
+// ([Error.RetryAfter]). It unwraps to one of the sentinels of package token,
+// so the liveauth endpoint can answer without knowing this package:
+// [token.ErrUnavailable] (retry later, after the upstream's Retry-After,
+// which the endpoint passes on), [token.ErrRejected] (do not retry) or
+// [token.ErrBadResponse] (including a token answer over 64 KiB, or a token
+// that is malformed or already expired). Room
 // calls also match [ErrNotFound] and [ErrConflict]. Bad input caught before
 // any request wraps [token.ErrInvalidIdentity], [ErrInvalidRoomID],
 // [ErrInvalidAccesses] or [ErrInvalidConfig]. No error text ever contains the

@@ -51,8 +51,8 @@ const maxErrorText = 200
 // answered 2xx with a body that is not what the call expects.
 //
 // Error unwraps to exactly one sentinel of package token, chosen from the
-// fields alone, so a value built by hand behaves like one returned by a
-// [Client]:
+// exported fields alone, so a value built by hand behaves like one returned
+// by a [Client]:
 //
 //   - [token.ErrUnavailable]: no answer (network failure, timeout,
 //     cancellation), 5xx, 429, 408, 401 and 403 (our secret key is missing
@@ -94,13 +94,23 @@ type Error struct {
 	Suggestion string
 	Docs       string
 
-	// RetryAfter is how long Liveblocks asked us to wait (the Retry-After
-	// header, in seconds or as a date), or 0 when it did not say.
-	RetryAfter time.Duration
-
 	// Err is the underlying cause: the transport error when there was no
 	// answer, the decoding error for a malformed 2xx body, or nil.
 	Err error
+
+	// retryAfter is the Retry-After of the answer; see [Error.RetryAfter].
+	retryAfter time.Duration
+}
+
+// RetryAfter returns how long the upstream asked to wait (its Retry-After
+// header, in seconds or as a date), or 0. Only a [Client] sets it, from
+// an error answer; it is 0 for a value built by hand.
+//
+// The liveauth endpoint finds it with errors.As on an
+// interface{ RetryAfter() time.Duration } and passes it on to the
+// browser, so it needs no import of this package.
+func (e *Error) RetryAfter() time.Duration {
+	return e.retryAfter
 }
 
 // Error describes the failure: method, path, status, code and message, or
@@ -239,7 +249,7 @@ func (c *Client) responseError(method, path string, resp *http.Response, body []
 		Method:     method,
 		Path:       path,
 		Status:     resp.StatusCode,
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), c.now()),
 	}
 	if eb, ok := parseErrorBody(body); ok {
 		e.Code = c.redact(eb.Error)

@@ -405,8 +405,8 @@ func TestErrorMapping(t *testing.T) {
 				if e.Docs != tt.wantDocs {
 					t.Errorf("Docs: got %q, want %q", e.Docs, tt.wantDocs)
 				}
-				if e.RetryAfter != tt.wantRetryAfter {
-					t.Errorf("RetryAfter: got %v, want %v", e.RetryAfter, tt.wantRetryAfter)
+				if got := e.RetryAfter(); got != tt.wantRetryAfter {
+					t.Errorf("RetryAfter(): got %v, want %v", got, tt.wantRetryAfter)
 				}
 				if e.Err != nil {
 					t.Errorf("Err: got %v, want nil", e.Err)
@@ -556,11 +556,11 @@ func TestCloudErrorCodes(t *testing.T) {
 				checkErrorCall(t, call, f, e, tt.status)
 				got := Error{
 					Status: e.Status, Code: e.Code, Message: e.Message,
-					Suggestion: e.Suggestion, Docs: e.Docs, RetryAfter: e.RetryAfter,
+					Suggestion: e.Suggestion, Docs: e.Docs, retryAfter: e.RetryAfter(),
 				}
 				want := Error{
 					Status: tt.status, Code: tt.code, Message: tt.message,
-					Suggestion: tt.suggestion, Docs: tt.docs, RetryAfter: tt.wantRetryAfter,
+					Suggestion: tt.suggestion, Docs: tt.docs, retryAfter: tt.wantRetryAfter,
 				}
 				if got != want {
 					t.Errorf("fields:\n got %+v\nwant %+v", got, want)
@@ -696,6 +696,68 @@ func TestErrorHandBuilt(t *testing.T) {
 			}
 			checkIs(t, tt.err, tt.wantIs, without(tt.wantIs))
 		})
+	}
+}
+
+// retryAfterer is what the liveauth endpoint looks for, with errors.As, to
+// pass the upstream's Retry-After on to the browser.
+type retryAfterer = interface{ RetryAfter() time.Duration }
+
+var _ retryAfterer = (*Error)(nil)
+
+func TestErrorRetryAfterInterface(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		name    string
+		status  int
+		headers []string
+		want    time.Duration
+	}{
+		{
+			name:    "429 with Retry-After in seconds",
+			status:  http.StatusTooManyRequests,
+			headers: []string{"Retry-After", "120"},
+			want:    120 * time.Second,
+		},
+		{
+			name:    "503 with Retry-After as a date, read with the client's clock",
+			status:  http.StatusServiceUnavailable,
+			headers: []string{"Retry-After", "Thu, 03 Dec 2026 18:26:00 GMT"},
+			want:    time.Minute,
+		},
+		{
+			name:   "503 without Retry-After",
+			status: http.StatusServiceUnavailable,
+			want:   0,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newFake(t, reply(tt.status, `{"error":"E"}`, tt.headers...))
+
+			_, err := c.IdentifyUser(context.Background(), token.Identity{UserID: "alice"})
+			// The endpoint sees the error wrapped by its own layers.
+			wrapped := fmt.Errorf("issuing: %w", err)
+
+			var ra retryAfterer
+			if !errors.As(wrapped, &ra) {
+				t.Fatalf("errors.As(%v, &ra) = false, want true", wrapped)
+			}
+			if got := ra.RetryAfter(); got != tt.want {
+				t.Errorf("RetryAfter(): got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestErrorRetryAfterHandBuilt(t *testing.T) {
+	t.Parallel()
+
+	e := &Error{Method: "POST", Path: identifyUserPath, Status: http.StatusTooManyRequests}
+	if got := e.RetryAfter(); got != 0 {
+		t.Errorf("RetryAfter(): got %v, want 0", got)
 	}
 }
 

@@ -51,9 +51,11 @@ func fakeDevServer() *httptest.Server {
 			http.Error(w, `{"error":"Bad Request"}`, http.StatusBadRequest)
 			return
 		}
+		// The client refuses expired tokens, so the times are real ones.
+		iat := time.Now().Unix()
 		payload, _ := json.Marshal(map[string]any{
 			"k": "id", "pid": "localdev", "uid": in.UserID, "gids": in.GroupIDs, "ui": in.UserInfo,
-			"iat": 1_800_000_000, "exp": 1_800_003_600, "jti": "abcdefghijkl",
+			"iat": iat, "exp": iat + 3600, "jti": "abcdefghijkl",
 		})
 		raw := "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + base64.RawURLEncoding.EncodeToString(payload) + "."
 		w.Header().Set("Content-Type", "application/json")
@@ -108,6 +110,7 @@ func fakeAuthorizeUser() *httptest.Server {
 			http.Error(w, `{"error":"Bad Request"}`, http.StatusBadRequest)
 			return
 		}
+		iat := time.Now().Unix()
 		payload, _ := json.Marshal(struct {
 			K     string          `json:"k"`
 			PID   string          `json:"pid"`
@@ -115,7 +118,7 @@ func fakeAuthorizeUser() *httptest.Server {
 			Perms json.RawMessage `json:"perms"`
 			IAT   int64           `json:"iat"`
 			EXP   int64           `json:"exp"`
-		}{"acc", "localdev", in.UserID, in.Permissions, 1_800_000_000, 1_800_003_600})
+		}{"acc", "localdev", in.UserID, in.Permissions, iat, iat + 3600})
 		raw := "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + base64.RawURLEncoding.EncodeToString(payload) + "."
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]string{"token": raw})
@@ -197,12 +200,20 @@ func ExampleError() {
 	// ...and *Error for the details.
 	var lbErr *liveblocks.Error
 	if errors.As(err, &lbErr) {
-		fmt.Println(lbErr.Status, lbErr.Code, lbErr.RetryAfter)
+		fmt.Println(lbErr.Status, lbErr.Code)
+	}
+
+	// The upstream's Retry-After is a method, so code that does not import
+	// this package (such as the liveauth endpoint) finds it too.
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) {
+		fmt.Println("retry after", ra.RetryAfter())
 	}
 	fmt.Println(err)
 	// Output:
 	// 503: try again later
-	// 429 TOO_MANY_REQUESTS 30s
+	// 429 TOO_MANY_REQUESTS
+	// retry after 30s
 	// liveblocks: POST /v2/identify-user: status 429 (TOO_MANY_REQUESTS): Too many requests
 }
 

@@ -31,6 +31,10 @@ const devServerToken = noneHeader + "." +
 	"eyJrIjoiaWQiLCJwaWQiOiJsb2NhbGRldiIsInVpZCI6ImFsaWNlIiwidWkiOnsibmFtZSI6IkEifSwiZ2lkcyI6WyJnMSJdLCJpYXQiOjE3OTYzMjIyNDgsImV4cCI6MTc5NjMyNTg0OCwianRpIjoienJ3Wmo1cnVvcFFMIn0" +
 	"."
 
+// testNow is the clock of every Client made by newFake: a minute into the
+// hour for which devServerToken and the other test tokens are valid.
+var testNow = time.Unix(1_796_322_300, 0)
+
 // recorded is one request as the fake server saw it.
 type recorded struct {
 	Method     string
@@ -51,7 +55,8 @@ type fake struct {
 }
 
 // newFake starts a fake server answering with h and returns it with a
-// Client pointed at it. Extra options come after WithBaseURL.
+// Client pointed at it, whose clock is stopped at testNow. Extra options
+// come after WithBaseURL.
 func newFake(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *fake) {
 	t.Helper()
 	f := &fake{}
@@ -75,6 +80,7 @@ func newFake(t *testing.T, h http.HandlerFunc, opts ...Option) (*Client, *fake) 
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	c.now = func() time.Time { return testNow }
 	return c, f
 }
 
@@ -122,7 +128,7 @@ func tokenBody(t *testing.T, raw string) string {
 // sign one (with a key we do not have to know).
 func signedToken(t *testing.T, kind token.Kind, uid string) string {
 	t.Helper()
-	now := time.Unix(1_700_000_000, 0)
+	now := testNow
 	claims := token.Claims{
 		Kind:      kind,
 		ProjectID: "proj_123",

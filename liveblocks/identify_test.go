@@ -2,6 +2,7 @@ package liveblocks
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -103,19 +104,25 @@ func TestIdentifyUserAcceptsTokens(t *testing.T) {
 		{
 			name: "alg none token with empty signature",
 			raw: func(*testing.T) string {
-				return unsignedToken(`{"k":"id","pid":"localdev","uid":"alice","iat":1,"exp":3601,"jti":"abc"}`)
+				return unsignedToken(`{"k":"id","pid":"localdev","uid":"alice","iat":1796322248,"exp":1796325848,"jti":"abc"}`)
 			},
 		},
 		{
 			name: "algorithm unknown to jwt/v5",
 			raw: func(*testing.T) string {
-				return withHeader(`{"alg":"XS999","typ":"JWT"}`, `{"k":"id","uid":"alice"}`)
+				return withHeader(`{"alg":"XS999","typ":"JWT"}`, `{"k":"id","uid":"alice","exp":1796325848}`)
 			},
 		},
 		{
 			name: "no algorithm in the header",
 			raw: func(*testing.T) string {
-				return withHeader(`{"typ":"JWT"}`, `{"k":"id","uid":"alice"}`)
+				return withHeader(`{"typ":"JWT"}`, `{"k":"id","uid":"alice","exp":1796325848}`)
+			},
+		},
+		{
+			name: "no iat and an exp one second after now",
+			raw: func(*testing.T) string {
+				return unsignedToken(`{"k":"id","uid":"alice","exp":1796322301}`)
 			},
 		},
 	}
@@ -244,6 +251,71 @@ func TestIdentifyUserBadResponses(t *testing.T) {
 			wantMessage: "cannot decode the token",
 		},
 		{
+			name: "token ending in a newline",
+			body: func(t *testing.T) string {
+				return tokenBody(t, signedToken(t, token.KindID, "alice")+"\n")
+			},
+			wantMessage: "token has characters outside the base64url alphabet",
+			wantText: "liveblocks: POST /v2/identify-user: status 200: " +
+				"token has characters outside the base64url alphabet",
+		},
+		{
+			name: "token with a line break in its payload",
+			body: func(t *testing.T) string {
+				raw := signedToken(t, token.KindID, "alice")
+				dot := strings.Index(raw, ".")
+				return tokenBody(t, raw[:dot+5]+"\r\n"+raw[dot+5:])
+			},
+			wantMessage: "token has characters outside the base64url alphabet",
+		},
+		{
+			name: "token in standard base64 with padding",
+			body: func(t *testing.T) string {
+				return tokenBody(t, noneHeader+"."+
+					base64.StdEncoding.EncodeToString([]byte(`{"k":"id","uid":"alice","exp":1796325848}`))+".")
+			},
+			wantMessage: "cannot decode the token",
+			wantIs:      []error{jwt.ErrTokenMalformed},
+		},
+		{
+			name: "token already expired (iat 1, exp 2)",
+			body: func(t *testing.T) string {
+				return tokenBody(t, unsignedToken(`{"k":"id","uid":"alice","iat":1,"exp":2}`))
+			},
+			wantMessage: "token expired at 1970-01-01T00:00:02Z",
+			wantText: "liveblocks: POST /v2/identify-user: status 200: " +
+				"token expired at 1970-01-01T00:00:02Z",
+		},
+		{
+			name: "token expiring right now",
+			body: func(t *testing.T) string {
+				return tokenBody(t, unsignedToken(`{"k":"id","uid":"alice","iat":1796322248,"exp":1796322300}`))
+			},
+			wantMessage: "token expired at 2026-12-03T18:25:00Z",
+		},
+		{
+			name: "token without exp",
+			body: func(t *testing.T) string {
+				return tokenBody(t, unsignedToken(`{"k":"id","uid":"alice","iat":1796322248}`))
+			},
+			wantMessage: `token has no expiry ("exp")`,
+			wantText:    `liveblocks: POST /v2/identify-user: status 200: token has no expiry ("exp")`,
+		},
+		{
+			name: "token with exp equal to iat",
+			body: func(t *testing.T) string {
+				return tokenBody(t, unsignedToken(`{"k":"id","uid":"alice","iat":1796325848,"exp":1796325848}`))
+			},
+			wantMessage: `token expires before it is issued ("exp" not after "iat")`,
+		},
+		{
+			name: "token with exp before iat",
+			body: func(t *testing.T) string {
+				return tokenBody(t, unsignedToken(`{"k":"id","uid":"alice","iat":1796329448,"exp":1796325848}`))
+			},
+			wantMessage: `token expires before it is issued ("exp" not after "iat")`,
+		},
+		{
 			name: "201 with a broken token",
 			body: func(t *testing.T) string {
 				return tokenBody(t, "a.b")
@@ -321,7 +393,7 @@ func TestIdentifyUserConcurrent(t *testing.T) {
 		n++
 		jti := n
 		mu.Unlock()
-		payload := fmt.Sprintf(`{"k":"id","pid":"localdev","uid":"alice","iat":1,"exp":3601,"jti":"%d"}`, jti)
+		payload := fmt.Sprintf(`{"k":"id","pid":"localdev","uid":"alice","iat":1796322248,"exp":1796325848,"jti":"%d"}`, jti)
 		reply(http.StatusOK, tokenBody(t, unsignedToken(payload)))(w, r)
 	})
 
@@ -355,7 +427,7 @@ func TestIdentifyUserConcurrent(t *testing.T) {
 func TestCheckTokenKeepsCause(t *testing.T) {
 	t.Parallel()
 
-	_, err := checkToken(identifyUserPath, http.StatusOK, []byte(`"a.b"`), token.KindID, "alice")
+	_, err := checkToken(identifyUserPath, http.StatusOK, []byte(`"a.b"`), token.KindID, "alice", testNow)
 	if !errors.Is(err, jwt.ErrTokenMalformed) {
 		t.Errorf("errors.Is(%v, jwt.ErrTokenMalformed) = false, want true", err)
 	}
