@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/x509"
@@ -14,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -75,7 +77,8 @@ type issuerView struct {
 	// Liveblocks is true when tokens come from Liveblocks.
 	Liveblocks bool
 
-	// BaseURL and DevServer describe Liveblocks (Liveblocks mode only).
+	// BaseURL and DevServer describe Liveblocks (Liveblocks mode only);
+	// BaseURL has any password masked.
 	BaseURL   string
 	DevServer bool
 
@@ -193,19 +196,17 @@ func (a *app) setUpSigner(cfg config, stdout io.Writer) (token.Issuer, error) {
 }
 
 // setUpLiveblocks makes the Liveblocks issuer and creates the demo rooms
-// on Liveblocks.
+// on Liveblocks. The base URL is only ever shown with any password masked.
 func (a *app) setUpLiveblocks(ctx context.Context, cfg config, stdout io.Writer) (token.Issuer, error) {
-	base := cfg.liveblocksBaseURL
 	var opts []liveblocks.Option
-	if base != "" {
-		opts = append(opts, liveblocks.WithBaseURL(base))
-	} else {
-		base = liveblocks.DefaultBaseURL
+	if cfg.liveblocksBaseURL != "" {
+		opts = append(opts, liveblocks.WithBaseURL(cfg.liveblocksBaseURL))
 	}
 	lb, err := liveblocks.New(cfg.liveblocksSecret, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s or %s: %w", envSecretKey, envBaseURL, err)
 	}
+	base := redactedURL(cmp.Or(cfg.liveblocksBaseURL, liveblocks.DefaultBaseURL))
 
 	rooms, err := createRooms(ctx, lb, demoRooms())
 	if err != nil {
@@ -222,6 +223,17 @@ func (a *app) setUpLiveblocks(ctx context.Context, cfg config, stdout io.Writer)
 	fmt.Fprintf(stdout, "issuer: Liveblocks at %s issues the tokens (POST /v2/identify-user); "+
 		"demo rooms ready: %s\n", base, roomIDs(rooms))
 	return lb, nil
+}
+
+// redactedURL returns raw with any password replaced by "xxxxx", as
+// url.URL.Redacted does, so that it can be printed. raw has been accepted
+// by liveblocks.New already; should it not parse, none of it is shown.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(a URL that does not parse)"
+	}
+	return u.Redacted()
 }
 
 // roomIDs lists the rooms' IDs, separated by commas.

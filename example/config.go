@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 )
 
 // defaultAddr is where the example listens unless -addr says otherwise.
@@ -44,6 +45,19 @@ type config struct {
 	// logger receives the endpoint's and the app's logs; nil discards
 	// them.
 	logger *slog.Logger
+
+	// timeouts bound the server's connections; no flag sets them, so they
+	// are zero, which means defaultTimeouts, except in tests.
+	timeouts serverTimeouts
+}
+
+// serverTimeouts are the timeouts of the server's connections, as in
+// http.Server: reading the request's header, reading the whole request,
+// writing the answer (from the end of the header), and waiting for the
+// next request on a kept-alive connection. A zero field means the value
+// of defaultTimeouts.
+type serverTimeouts struct {
+	readHeader, read, write, idle time.Duration
 }
 
 // parseConfig reads the configuration from the command-line arguments

@@ -41,6 +41,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -62,6 +63,17 @@ const shutdownTimeout = 5 * time.Second
 
 // setupTimeout bounds the set-up of the demo rooms on Liveblocks.
 const setupTimeout = 30 * time.Second
+
+// defaultTimeouts bound each connection to the server, so that a client
+// that sends its request slowly (a slow-loris), or reads the answer slowly,
+// cannot hold a connection for ever. The write timeout leaves room for the
+// auth endpoint's call to Liveblocks (liveblocks.DefaultTimeout, 10s).
+var defaultTimeouts = serverTimeouts{
+	readHeader: 10 * time.Second,
+	read:       15 * time.Second,
+	write:      30 * time.Second,
+	idle:       2 * time.Minute,
+}
 
 // main runs the example until SIGINT or SIGTERM, then shuts it down
 // gracefully. It exits with status 2 on bad flags and 1 on other errors.
@@ -108,12 +120,7 @@ func run(
 	}
 	fmt.Fprintf(stdout, "liveauth example listening on %s\n", listenURL(cfg.addr, ln.Addr()))
 
-	srv := &http.Server{
-		Handler:           a,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := newServer(cfg, a)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -134,6 +141,25 @@ func run(
 		return err
 	}
 	return nil
+}
+
+// newServer returns the server for h, with cfg.timeouts (a zero field
+// takes its value from defaultTimeouts) and an error log that goes to
+// cfg.logger at level warn.
+func newServer(cfg config, h http.Handler) *http.Server {
+	logger := cfg.logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	t := cfg.timeouts
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cmp.Or(t.readHeader, defaultTimeouts.readHeader),
+		ReadTimeout:       cmp.Or(t.read, defaultTimeouts.read),
+		WriteTimeout:      cmp.Or(t.write, defaultTimeouts.write),
+		IdleTimeout:       cmp.Or(t.idle, defaultTimeouts.idle),
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // listenURL returns the address a browser should open for a server that

@@ -1108,6 +1108,66 @@ func TestLiveblocksSetupFails(t *testing.T) {
 	}
 }
 
+// TestBaseURLPasswordHidden checks that a password in LIVEBLOCKS_BASE_URL
+// shows neither in the start-up output, nor in the start-up error, nor on
+// the page: each shows the URL with the password masked.
+func TestBaseURLPasswordHidden(t *testing.T) {
+	t.Parallel()
+	// The dev server's key, so that the page shows the base URL twice: as
+	// the issuer, and as the client's baseUrl.
+	const (
+		secret   = "sk_localdev"
+		password = "hunter2"
+	)
+
+	t.Run("start-up error", func(t *testing.T) {
+		t.Parallel()
+		var stdout bytes.Buffer
+		cfg := config{liveblocksSecret: secret, liveblocksBaseURL: "http://u:" + password + "@127.0.0.1:1"}
+		a, err := newApp(t.Context(), cfg, &stdout)
+		if err == nil {
+			t.Fatalf("got app %v, want an error", a)
+		}
+		msg := err.Error()
+		if strings.Contains(msg, password) || strings.Contains(stdout.String(), password) {
+			t.Errorf("the password shows in %q or %q", msg, stdout.String())
+		}
+		want := "cannot set up the demo rooms on Liveblocks at http://u:xxxxx@127.0.0.1:1 "
+		if !strings.Contains(msg, want) {
+			t.Errorf("error: got %q, want it to contain %q", msg, want)
+		}
+	})
+
+	t.Run("start-up output and page", func(t *testing.T) {
+		t.Parallel()
+		lbSrv := httptest.NewServer(&fakeLiveblocks{t: t})
+		t.Cleanup(lbSrv.Close)
+		hostPort := strings.TrimPrefix(lbSrv.URL, "http://")
+		base := "http://u:" + password + "@" + hostPort
+		masked := "http://u:xxxxx@" + hostPort
+
+		a, out := newTestApp(t, config{liveblocksSecret: secret, liveblocksBaseURL: base})
+		if strings.Contains(out, password) {
+			t.Errorf("start-up output shows the password:\n%s", out)
+		}
+		if want := "issuer: Liveblocks at " + masked + " issues the tokens"; !strings.Contains(out, want) {
+			t.Errorf("start-up output:\n%s\nwant %q", out, want)
+		}
+
+		srv, c := serve(t, a)
+		resp := get(t, c, srv.URL+"/")
+		if resp.status != http.StatusOK {
+			t.Fatalf("GET /: got %d, want 200", resp.status)
+		}
+		if strings.Contains(resp.body, password) {
+			t.Errorf("the page shows the password")
+		}
+		if n := strings.Count(resp.body, masked); n != 2 {
+			t.Errorf("the page shows %q %d times, want 2", masked, n)
+		}
+	})
+}
+
 // syncBuffer is a bytes.Buffer safe for concurrent use.
 type syncBuffer struct {
 	mu  sync.Mutex
@@ -1193,6 +1253,88 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "shutting down") {
 		t.Errorf("logs:\n%s\nwant a shutdown line", stderr.String())
+	}
+}
+
+// TestServerTimeouts checks the timeouts of the server run builds: the
+// defaults, and those of the configuration when set.
+func TestServerTimeouts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		timeouts serverTimeouts
+		want     [4]time.Duration // read header, read, write, idle
+	}{
+		{
+			name: "defaults",
+			want: [4]time.Duration{10 * time.Second, 15 * time.Second, 30 * time.Second, 2 * time.Minute},
+		},
+		{
+			name:     "from the configuration",
+			timeouts: serverTimeouts{readHeader: 1, read: 2, write: 3, idle: 4},
+			want:     [4]time.Duration{1, 2, 3, 4},
+		},
+		{
+			name:     "a zero field takes the default",
+			timeouts: serverTimeouts{read: time.Second},
+			want:     [4]time.Duration{10 * time.Second, time.Second, 30 * time.Second, 2 * time.Minute},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(config{timeouts: tt.timeouts}, http.NotFoundHandler())
+			got := [4]time.Duration{srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout}
+			if got != tt.want {
+				t.Errorf("timeouts (read header, read, write, idle): got %v, want %v", got, tt.want)
+			}
+			if srv.ErrorLog == nil {
+				t.Error("ErrorLog: got nil, want the logger's")
+			}
+		})
+	}
+}
+
+// TestSlowBodyIsCut sends a request whose body never finishes (a
+// slow-loris) to the server run builds, with a read timeout shortened to
+// 300ms, and checks that the server closes the connection soon after.
+func TestSlowBodyIsCut(t *testing.T) {
+	t.Parallel()
+	const (
+		readTimeout = 300 * time.Millisecond
+		patience    = 5 * time.Second // far beyond readTimeout
+	)
+	cfg := config{timeouts: serverTimeouts{read: readTimeout}}
+	a, _ := newTestApp(t, cfg)
+	srv := newServer(cfg, a)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	conn.SetDeadline(start.Add(patience))
+
+	// A login form announced as 100 bytes, of which 5 ever come.
+	_, err = io.WriteString(conn, "POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nuser=")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The server may answer before closing; either way the connection
+	// must reach EOF well before our own deadline.
+	_, err = io.ReadAll(conn)
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatalf("reading until the server closes: got %v after %v, want EOF within %v", err, elapsed, patience)
 	}
 }
 
