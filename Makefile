@@ -1,12 +1,12 @@
 # make test runs everything: formatting and vet, the unit tests under the race
-# detector, and the interop suite against the real Liveblocks dev server and
+# detector, two bounded fuzz runs, and the interop suite against the real Liveblocks dev server and
 # client (its npm packages are installed here, from interop/package-lock.json).
 
 GO ?= go
 
-.PHONY: test check unit interop cover bench
+.PHONY: test check unit fuzz interop cover bench
 
-test: check unit interop
+test: check unit fuzz interop
 
 check:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
@@ -16,6 +16,12 @@ check:
 
 unit:
 	$(GO) test -race -count=1 ./...
+
+# Each fuzz target runs for a bounded time on top of its seed corpus.
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzHandlerBody$$' -fuzztime $(FUZZTIME) ./middleware
+	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime $(FUZZTIME) ./token
 
 interop: interop/node_modules/.installed
 	./interop/run.sh
