@@ -14,17 +14,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/liveauth/liveauth/permission"
 	"github.com/liveauth/liveauth/token"
 	"github.com/liveauth/liveauth/userresolver"
 )
-
-// maxRoomIDLen is the longest room ID the platform accepts, in characters
-// as JavaScript counts them.
-const maxRoomIDLen = 128
 
 // handler is the endpoint. It is immutable once built.
 type handler struct {
@@ -296,7 +291,7 @@ func (h *handler) readRequest(w http.ResponseWriter, r *http.Request) (AuthReque
 	}
 	req := AuthRequest{Body: json.RawMessage(raw)}
 	if roomJSON, ok := fields["room"]; ok && string(roomJSON) != "null" {
-		if json.Unmarshal(roomJSON, &req.Room) != nil || !validRoomID(req.Room) {
+		if json.Unmarshal(roomJSON, &req.Room) != nil || permission.ValidateRoomID(req.Room) != nil {
 			return AuthRequest{}, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: reasonBadRoom}
 		}
 	}
@@ -310,19 +305,6 @@ const jsonSpace = " \t\n\r"
 func isJSON(contentType string) bool {
 	mediaType, _, err := mime.ParseMediaType(contentType)
 	return err == nil && mediaType == "application/json"
-}
-
-// validRoomID reports whether id is 1 to maxRoomIDLen characters long,
-// counted as JavaScript counts string length.
-func validRoomID(id string) bool {
-	if id == "" || len(id) > 4*maxRoomIDLen {
-		return false
-	}
-	n := 0
-	for _, r := range id {
-		n += utf16.RuneLen(r)
-	}
-	return n <= maxRoomIDLen
 }
 
 // resolve calls the resolver, turning a panic into an error.
