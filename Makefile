@@ -1,12 +1,13 @@
 # make test runs everything: formatting and vet, the unit tests under the race
-# detector, two bounded fuzz runs, and the interop suite against the real Liveblocks dev server and
-# client (its npm packages are installed here, from interop/package-lock.json).
+# detector, two bounded fuzz runs, the interop suite against the real Liveblocks dev server and
+# client (its npm packages are installed here, from interop/package-lock.json), and the browser
+# test of the example in headless Chromium (Debian's, installed by scripts/install-chromium.sh).
 
 GO ?= go
 
-.PHONY: test check unit fuzz interop cover bench
+.PHONY: test check unit fuzz interop browser cover bench
 
-test: check unit fuzz interop
+test: check unit fuzz interop browser
 
 check:
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go'))"; \
@@ -28,6 +29,16 @@ interop: interop/node_modules/.installed
 
 interop/node_modules/.installed: interop/package.json interop/package-lock.json
 	cd interop && npm ci --no-audit --no-fund
+	touch $@
+
+# Two headless Chromium pages in the example's live demo room. A missing
+# Chromium is installed, never skipped.
+browser: browser/node_modules/.installed
+	./scripts/install-chromium.sh
+	./browser/run.sh
+
+browser/node_modules/.installed: browser/package.json browser/package-lock.json
+	cd browser && npm ci --no-audit --no-fund
 	touch $@
 
 cover:

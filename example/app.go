@@ -58,8 +58,18 @@ type app struct {
 	store *sessions.CookieStore
 	users *userresolver.SessionResolver
 
-	// signer is the local issuer, nil in Liveblocks mode.
-	signer *token.Signer
+	// signer is the local issuer, nil in Liveblocks mode. It signs with
+	// the active key of its key set, which verifier trusts and jwks
+	// publishes.
+	signer   *token.Signer
+	verifier *token.Verifier
+	jwks     http.Handler
+
+	// live holds the live demo rooms that the example serves itself
+	// behind the room guard, local mode only (nil otherwise); roomStore
+	// holds their accesses for the guard.
+	live      *liveRooms
+	roomStore *middleware.MemoryRooms
 
 	// issuer describes the issuer for the page.
 	issuer issuerView
@@ -162,15 +172,57 @@ func newApp(ctx context.Context, cfg config, stdout io.Writer) (*app, error) {
 		middleware.WithIssuer(issuer),
 		middleware.WithLogger(a.logger),
 	))
+
+	// Local mode: the signer's public keys, and the live demo room
+	// behind the room guard. In Liveblocks mode neither exists (404):
+	// Liveblocks signs the tokens and hosts the rooms.
+	if a.signer != nil {
+		a.mux.Handle(jwksPath, a.jwks)
+		guard := middleware.RoomGuard(a.verifier, a.roomStore, middleware.WithGuardLogger(a.logger))
+		a.mux.Handle(roomStreamPath, onlyMethod(http.MethodGet, guard(http.HandlerFunc(a.live.serveStream))))
+		a.mux.Handle(roomCounterPath, onlyMethod(http.MethodPost, guard(http.HandlerFunc(a.live.serveCounter))))
+		a.mux.Handle(roomAdmissionPath, onlyMethod(http.MethodGet, guard(http.HandlerFunc(a.live.serveAdmission))))
+	}
 	return a, nil
 }
 
-// setUpSigner makes the local issuer: a token.Signer with a fresh ES256
-// key.
+// Close ends the live room's streams and refuses new ones, so that a
+// server's Shutdown need not wait for them; register it with
+// http.Server.RegisterOnShutdown. It returns at once and may be called
+// more than once; in Liveblocks mode it does nothing.
+func (a *app) Close() {
+	if a.live != nil {
+		a.live.close()
+	}
+}
+
+// setUpSigner makes the local issuer, a token.Signer over a key set of one
+// fresh ES256 key, and what a self-hosted realtime server builds on the
+// same set: the JWKS document, a token.Verifier, and the demo rooms'
+// accesses in a middleware.MemoryRooms for the room guard.
 func (a *app) setUpSigner(cfg config, stdout io.Writer) (token.Issuer, error) {
-	signer, err := token.GenerateSigner()
+	key, err := token.GenerateKey(token.ES256)
+	if err != nil {
+		return nil, fmt.Errorf("making the signing key: %w", err)
+	}
+	set, err := token.NewKeySet(key)
+	if err != nil {
+		return nil, fmt.Errorf("making the key set: %w", err)
+	}
+	signer, err := token.NewKeySetSigner(set)
 	if err != nil {
 		return nil, fmt.Errorf("making the token signer: %w", err)
+	}
+	// The verifier trusts the same set and only tokens of this signer's
+	// project. The example never rotates its key; one that does calls
+	// UseKeys on both, and the JWKS document follows the signer.
+	a.verifier, err = token.NewVerifier(set, token.WithExpectedProjectID(signer.ProjectID()))
+	if err != nil {
+		return nil, fmt.Errorf("making the token verifier: %w", err)
+	}
+	a.jwks, err = token.JWKS(signer.KeySet)
+	if err != nil {
+		return nil, fmt.Errorf("making the JWKS handler: %w", err)
 	}
 	der, err := x509.MarshalPKIXPublicKey(signer.Public())
 	if err != nil {
@@ -178,6 +230,15 @@ func (a *app) setUpSigner(cfg config, stdout io.Writer) (token.Issuer, error) {
 	}
 	a.signer = signer
 	a.rooms = demoRooms()
+	a.roomStore = new(middleware.MemoryRooms)
+	ids := make([]string, len(a.rooms))
+	for i, r := range a.rooms {
+		if err := a.roomStore.Set(r.ID, r.Accesses); err != nil {
+			return nil, fmt.Errorf("room %q: %w", r.ID, err)
+		}
+		ids[i] = r.ID
+	}
+	a.live = newLiveRooms(ids, cfg.maxSubscribers, cfg.keepalive, a.logger)
 	a.issuer = issuerView{
 		Algorithm: signer.Algorithm(),
 		KeyID:     signer.KeyID(),
@@ -189,6 +250,8 @@ func (a *app) setUpSigner(cfg config, stdout io.Writer) (token.Issuer, error) {
 	fmt.Fprintf(stdout, "issuer: no %s set, so tokens are signed locally with %s, key ID %s; "+
 		"a realtime server needs the public key (shown on the page) to accept them\n",
 		envSecretKey, signer.Algorithm(), signer.KeyID())
+	fmt.Fprintf(stdout, "rooms: the public keys are at %s; the live demo rooms (%s) are served here, "+
+		"behind the room guard, at %s\n", jwksPath, roomIDs(a.rooms), roomStreamPath)
 	if cfg.liveblocksBaseURL != "" {
 		fmt.Fprintf(stdout, "issuer: %s is ignored without %s\n", envBaseURL, envSecretKey)
 	}
@@ -245,8 +308,9 @@ func roomIDs(rooms []demoRoom) string {
 	return strings.Join(ids, ", ")
 }
 
-// ServeHTTP serves the page, the login routes, the avatars and the
-// authentication endpoint.
+// ServeHTTP serves the page, the login routes, the avatars, the
+// authentication endpoint and, in local mode, the JWKS and the live demo
+// room.
 func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	a.mux.ServeHTTP(w, r)
@@ -332,8 +396,18 @@ type pageData struct {
 	// Rooms are the demo rooms, with what User may do in each.
 	Rooms []roomView
 
+	// WhoMay tells, for each demo room, what each demo user gets there.
+	WhoMay []whoMayRow
+
 	Issuer       issuerView
 	AuthEndpoint string
+
+	// JWKSPath, StreamPath, CounterPath and AdmissionPath are the routes
+	// of the local mode's keys and live demo room.
+	JWKSPath      string
+	StreamPath    string
+	CounterPath   string
+	AdmissionPath string
 
 	// Problem is a message to show when the session could not be read.
 	Problem string
@@ -378,8 +452,12 @@ func indentedJSON(v any) string {
 // resolver as the endpoint.
 func (a *app) serveIndex(w http.ResponseWriter, r *http.Request) {
 	data := pageData{
-		Issuer:       a.issuer,
-		AuthEndpoint: authEndpoint,
+		Issuer:        a.issuer,
+		AuthEndpoint:  authEndpoint,
+		JWKSPath:      jwksPath,
+		StreamPath:    roomStreamPath,
+		CounterPath:   roomCounterPath,
+		AdmissionPath: roomAdmissionPath,
 	}
 
 	var current *demoUser
@@ -404,6 +482,7 @@ func (a *app) serveIndex(w http.ResponseWriter, r *http.Request) {
 	for _, room := range a.rooms {
 		data.Rooms = append(data.Rooms, newRoomView(room, current))
 	}
+	data.WhoMay = whoMay(a.rooms)
 
 	// Render first, so that a template error gives a clean 500.
 	var buf bytes.Buffer

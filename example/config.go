@@ -49,6 +49,13 @@ type config struct {
 	// timeouts bound the server's connections; no flag sets them, so they
 	// are zero, which means defaultTimeouts, except in tests.
 	timeouts serverTimeouts
+
+	// maxSubscribers and keepalive are the live rooms' limit of streams
+	// per room and interval between keepalive comments; no flag sets
+	// them, so they are zero, which means defaultMaxSubscribers and
+	// defaultKeepalive, except in tests.
+	maxSubscribers int
+	keepalive      time.Duration
 }
 
 // serverTimeouts are the timeouts of the server's connections, as in

@@ -15,9 +15,17 @@
 //
 // and open http://localhost:8080. It needs no account and no Node: with no
 // LIVEBLOCKS_SECRET_KEY in the environment, tokens are signed locally by a
-// token.Signer with a key made at start (ES256). A realtime server would need
-// the public key, shown on the page, to accept them; Liveblocks itself only
-// accepts tokens it signed.
+// token.Signer over a token.KeySet with a key made at start (ES256), whose
+// public keys are served at /.well-known/jwks.json (token.JWKS). Liveblocks
+// itself only accepts tokens it signed, so in this mode the example is its
+// own small realtime server too: a live demo room behind
+// middleware.RoomGuard, which verifies the tokens with a token.Verifier over
+// the same key set and admits users with the demo rooms' accesses
+// (middleware.MemoryRooms). The page streams the room's presence list and
+// shared counter over Server-Sent Events (GET /rooms/stream), and only users
+// who may write the room's storage may change the counter (POST
+// /rooms/counter). Log in as different users in two browsers to see each
+// other.
 //
 // To get tokens from Liveblocks instead, run it under the Liveblocks dev
 // server, which exports LIVEBLOCKS_SECRET_KEY and LIVEBLOCKS_BASE_URL to the
@@ -26,7 +34,9 @@
 //	npx liveblocks dev -c "go run ./example"
 //
 // or set LIVEBLOCKS_SECRET_KEY to a project's secret key to use the Liveblocks
-// cloud. The example then creates its demo rooms, unless they exist already.
+// cloud. The example then creates its demo rooms, unless they exist already;
+// the rooms live on Liveblocks, and the JWKS and the live demo room are not
+// served (404).
 //
 // Flags and environment:
 //
@@ -121,6 +131,7 @@ func run(
 	fmt.Fprintf(stdout, "liveauth example listening on %s\n", listenURL(cfg.addr, ln.Addr()))
 
 	srv := newServer(cfg, a)
+	srv.RegisterOnShutdown(a.Close) // the live room's streams never end by themselves
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -382,6 +384,8 @@ func TestStartupLines(t *testing.T) {
 				"sessions: cookies signed with a random key made at start; " +
 					"set SESSION_KEY to keep logins across restarts",
 				"issuer: no LIVEBLOCKS_SECRET_KEY set, so tokens are signed locally with ES256, key ID ",
+				"rooms: the public keys are at /.well-known/jwks.json; the live demo rooms " +
+					"(demo-room, design-review) are served here, behind the room guard, at /rooms/stream",
 			},
 		},
 		{
@@ -754,6 +758,7 @@ func TestAssets(t *testing.T) {
 		{"/avatars/alice.png", http.StatusNotFound, "", ""},
 		{"/static/style.css", http.StatusOK, "text/css; charset=utf-8", "/*"},
 		{"/static/app.js", http.StatusOK, "text/javascript; charset=utf-8", "//"},
+		{"/static/room.js", http.StatusOK, "text/javascript; charset=utf-8", "//"},
 		{"/static/missing.js", http.StatusNotFound, "", ""},
 		{"/nothing-here", http.StatusNotFound, "", ""},
 	}
@@ -1409,4 +1414,761 @@ func TestProgram(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("still running 10s after SIGINT; stderr:\n%s", stderr.String())
 	}
+}
+
+// sseEvent is one Server-Sent Event as a stream test reads it: a comment
+// line has the name ":" and the comment as data.
+type sseEvent struct {
+	name, data string
+}
+
+// sseStream reads the events of one stream in the background.
+type sseStream struct {
+	resp   *http.Response
+	events chan sseEvent // closed at the end of the stream
+	cancel context.CancelFunc
+}
+
+// openStream opens a stream with GET url and checks that it is one. It is
+// closed when the test ends, if not before.
+func openStream(t *testing.T, url string) *sseStream {
+	t.Helper()
+	resp, cancel := startStream(t, url)
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(resp.Body)
+		cancel()
+		t.Fatalf("GET %s: got %d, want 200; body %s", url, resp.StatusCode, body)
+	}
+	if got := resp.Header.Get("Content-Type"); got != "text/event-stream" {
+		t.Errorf("Content-Type: got %q, want text/event-stream", got)
+	}
+	if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control: got %q, want no-store", got)
+	}
+	s := &sseStream{resp: resp, events: make(chan sseEvent, 256), cancel: cancel}
+	go s.read()
+	t.Cleanup(s.close)
+	return s
+}
+
+// startStream sends GET url with a context of its own, without the
+// client timeout that would cut a stream, and returns the answer with the
+// function that ends it.
+func startStream(t *testing.T, url string) (*http.Response, context.CancelFunc) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	resp, err := (&http.Transport{}).RoundTrip(req)
+	if err != nil {
+		cancel()
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp, func() {
+		cancel()
+		resp.Body.Close()
+	}
+}
+
+// read parses the stream into events until it ends. Lines are bounded by
+// the scanner's buffer (64 KiB).
+func (s *sseStream) read() {
+	defer close(s.events)
+	sc := bufio.NewScanner(s.resp.Body)
+	var ev sseEvent
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "":
+			if ev.name != "" || ev.data != "" {
+				s.events <- ev
+			}
+			ev = sseEvent{}
+		case strings.HasPrefix(line, ":"):
+			s.events <- sseEvent{name: ":", data: strings.TrimSpace(line[1:])}
+		case strings.HasPrefix(line, "event: "):
+			ev.name = line[len("event: "):]
+		case strings.HasPrefix(line, "data: "):
+			ev.data += line[len("data: "):]
+		}
+	}
+}
+
+// close ends the stream from the client's side.
+func (s *sseStream) close() {
+	s.cancel()
+}
+
+// waitFor returns the first event for which match is true, failing the
+// test if none comes within timeout or the stream ends first.
+func (s *sseStream) waitFor(t *testing.T, what string, timeout time.Duration, match func(sseEvent) bool) sseEvent {
+	t.Helper()
+	deadline := time.After(timeout)
+	var seen []string
+	for {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				t.Fatalf("the stream ended before %s; events: %s", what, strings.Join(seen, " | "))
+			}
+			seen = append(seen, ev.name+" "+ev.data)
+			if match(ev) {
+				return ev
+			}
+		case <-deadline:
+			t.Fatalf("no %s within %v; events: %s", what, timeout, strings.Join(seen, " | "))
+		}
+	}
+}
+
+// waitForEnd fails the test unless the stream ends within timeout.
+func (s *sseStream) waitForEnd(t *testing.T, timeout time.Duration) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case _, ok := <-s.events:
+			if !ok {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("the stream still runs after %v", timeout)
+		}
+	}
+}
+
+// testRoomState is the "room" event as the page reads it.
+type testRoomState struct {
+	Room    string
+	Counter int64
+	Users   []struct {
+		ID, Name, Avatar, Color string
+		CanWrite                bool
+		Connections             int
+	}
+}
+
+// roomEvent decodes a "room" event; ok is false for any other event.
+func roomEvent(t *testing.T, ev sseEvent) (testRoomState, bool) {
+	t.Helper()
+	var st testRoomState
+	if ev.name != "room" {
+		return st, false
+	}
+	if err := json.Unmarshal([]byte(ev.data), &st); err != nil {
+		t.Fatalf("room event %q: %v", ev.data, err)
+	}
+	return st, true
+}
+
+// presentIDs returns the IDs of the users in st, in order.
+func presentIDs(st testRoomState) string {
+	ids := make([]string, len(st.Users))
+	for i, u := range st.Users {
+		ids[i] = u.ID
+	}
+	return strings.Join(ids, ",")
+}
+
+// withUsers matches a "room" event listing exactly the users ids, in
+// order, separated by commas.
+func withUsers(t *testing.T, ids string) func(sseEvent) bool {
+	return func(ev sseEvent) bool {
+		st, ok := roomEvent(t, ev)
+		return ok && presentIDs(st) == ids
+	}
+}
+
+// withCounter matches a "room" event whose counter is n.
+func withCounter(t *testing.T, n int64) func(sseEvent) bool {
+	return func(ev sseEvent) bool {
+		st, ok := roomEvent(t, ev)
+		return ok && st.Counter == n
+	}
+}
+
+// tokenFor logs user in with a client of their own and returns a token
+// for room from the endpoint.
+func tokenFor(t *testing.T, base, user, room string) string {
+	t.Helper()
+	c := newClient(t)
+	login(t, c, base, user)
+	return tokenFrom(t, postJSON(t, c, base+authEndpoint, `{"room":"`+room+`"}`))
+}
+
+// streamURL is the live room's stream of room with tok.
+func streamURL(base, room, tok string) string {
+	return base + roomStreamPath + "?" + url.Values{"roomId": {room}, "tok": {tok}}.Encode()
+}
+
+// postCounter sends POST to the counter of room with tok as a Bearer
+// token.
+func postCounter(t *testing.T, base, room, tok string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+roomCounterPath+"?roomId="+url.QueryEscape(room), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	return do(t, newClient(t), req)
+}
+
+// serveLive runs a in local mode on a test server whose streams end
+// before the server closes, as Shutdown does through Close.
+func serveLive(t *testing.T, cfg config) (*app, *httptest.Server) {
+	t.Helper()
+	a, _ := newTestApp(t, cfg)
+	srv, _ := serve(t, a)
+	t.Cleanup(a.Close) // runs before srv.Close
+	return a, srv
+}
+
+// TestJWKS checks the signer's public keys at /.well-known/jwks.json: a
+// token from the endpoint verifies against them, with a remote
+// token.Verifier reading the document and with jwt/v5 and the key decoded
+// by hand.
+func TestJWKS(t *testing.T) {
+	t.Parallel()
+	a, srv := serveLive(t, config{})
+	raw := tokenFor(t, srv.URL, "alice", "demo-room")
+
+	resp := get(t, newClient(t), srv.URL+jwksPath)
+	if resp.status != http.StatusOK {
+		t.Fatalf("GET %s: got %d, want 200", jwksPath, resp.status)
+	}
+	if got := resp.header.Get("Content-Type"); got != token.JWKSContentType {
+		t.Errorf("Content-Type: got %q, want %q", got, token.JWKSContentType)
+	}
+
+	t.Run("a remote verifier over the document accepts the token", func(t *testing.T) {
+		v, err := token.NewRemoteVerifier(t.Context(), srv.URL+jwksPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.Close()
+		claims, err := v.Verify(t.Context(), raw)
+		if err != nil {
+			t.Fatalf("Verify: %v", err)
+		}
+		if claims.UserID != "alice" || claims.Kind != token.KindID {
+			t.Errorf("claims: got uid %q kind %q, want alice, id", claims.UserID, claims.Kind)
+		}
+	})
+
+	t.Run("the key decoded by hand verifies the token", func(t *testing.T) {
+		var doc struct {
+			Keys []struct {
+				Kty, Crv, X, Y, Kid, Alg, Use string
+			}
+		}
+		if err := json.Unmarshal([]byte(resp.body), &doc); err != nil {
+			t.Fatalf("the JWKS %s: %v", resp.body, err)
+		}
+		if len(doc.Keys) != 1 {
+			t.Fatalf("got %d keys, want 1: %s", len(doc.Keys), resp.body)
+		}
+		k := doc.Keys[0]
+		if k.Kty != "EC" || k.Crv != "P-256" || k.Alg != "ES256" || k.Use != "sig" || k.Kid != a.signer.KeyID() {
+			t.Errorf("key: got %+v, want an ES256 P-256 signing key with kid %q", k, a.signer.KeyID())
+		}
+		x, errX := base64.RawURLEncoding.DecodeString(k.X)
+		y, errY := base64.RawURLEncoding.DecodeString(k.Y)
+		if errX != nil || errY != nil || len(x) != 32 || len(y) != 32 {
+			t.Fatalf("x, y: %v, %v, %d and %d bytes, want 32 each", errX, errY, len(x), len(y))
+		}
+		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), append(append([]byte{4}, x...), y...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = jwt.Parse(raw, func(tok *jwt.Token) (any, error) {
+			if tok.Header["kid"] != k.Kid {
+				return nil, fmt.Errorf("kid %v, want %q", tok.Header["kid"], k.Kid)
+			}
+			return pub, nil
+		}, jwt.WithValidMethods([]string{"ES256"}), jwt.WithExpirationRequired())
+		if err != nil {
+			t.Errorf("verifying the token with the published key: %v", err)
+		}
+	})
+}
+
+// TestRoomRefusals checks that the live room's routes refuse, in the
+// error contract, what the guard and the routes must refuse.
+func TestRoomRefusals(t *testing.T) {
+	t.Parallel()
+	_, srv := serveLive(t, config{})
+	alice := tokenFor(t, srv.URL, "alice", "design-review")
+	bob := tokenFor(t, srv.URL, "bob", "demo-room")
+
+	// A token of another run of the example: signed by another key.
+	other, _ := newTestApp(t, config{})
+	otherSrv, _ := serve(t, other)
+	foreign := tokenFor(t, otherSrv.URL, "alice", "demo-room")
+
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		bearer string
+		status int
+		code   string
+	}{
+		{
+			name:   "a stream without a token",
+			path:   roomStreamPath + "?roomId=demo-room",
+			status: http.StatusUnauthorized,
+			code:   "invalid_token",
+		},
+		{
+			name:   "a stream with a token of another key",
+			path:   roomStreamPath + "?roomId=demo-room&tok=" + foreign,
+			status: http.StatusUnauthorized,
+			code:   "invalid_token",
+		},
+		{
+			name:   "a stream with a token that is not a JWT",
+			path:   roomStreamPath + "?roomId=demo-room&tok=not-a-token",
+			status: http.StatusUnauthorized,
+			code:   "invalid_token",
+		},
+		{
+			name:   "a stream without a room",
+			path:   roomStreamPath + "?tok=" + bob,
+			status: http.StatusBadRequest,
+			code:   "bad_request",
+		},
+		{
+			name:   "alice's stream to a room she may not enter",
+			path:   roomStreamPath + "?roomId=design-review&tok=" + alice,
+			status: http.StatusForbidden,
+			code:   "not_allowed",
+		},
+		{
+			name:   "a stream to a room that does not exist",
+			path:   roomStreamPath + "?roomId=nowhere&tok=" + bob,
+			status: http.StatusForbidden,
+			code:   "not_allowed",
+		},
+		{
+			name:   "alice's admission to a room she may not enter",
+			path:   roomAdmissionPath + "?roomId=design-review",
+			bearer: alice,
+			status: http.StatusForbidden,
+			code:   "not_allowed",
+		},
+		{
+			name:   "a write without a token",
+			method: http.MethodPost,
+			path:   roomCounterPath + "?roomId=demo-room",
+			status: http.StatusUnauthorized,
+			code:   "invalid_token",
+		},
+		{
+			name:   "bob's write in a room where he is read-only",
+			method: http.MethodPost,
+			path:   roomCounterPath + "?roomId=demo-room",
+			bearer: bob,
+			status: http.StatusForbidden,
+			code:   "read_only",
+		},
+		{
+			name:   "POST to the stream",
+			method: http.MethodPost,
+			path:   roomStreamPath + "?roomId=demo-room&tok=" + bob,
+			status: http.StatusMethodNotAllowed,
+			code:   "method_not_allowed",
+		},
+		{
+			name:   "GET of the counter",
+			path:   roomCounterPath + "?roomId=demo-room",
+			bearer: bob,
+			status: http.StatusMethodNotAllowed,
+			code:   "method_not_allowed",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req, err := http.NewRequest(cmpOr(tt.method, http.MethodGet), srv.URL+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.bearer != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.bearer)
+			}
+			resp := do(t, newClient(t), req)
+			checkError(t, resp, tt.status, tt.code)
+			if tt.status == http.StatusMethodNotAllowed && resp.header.Get("Allow") == "" {
+				t.Error("Allow: got none, want the route's method")
+			}
+		})
+	}
+
+	t.Run("the read-only refusal is exactly the contract's body", func(t *testing.T) {
+		t.Parallel()
+		resp := postCounter(t, srv.URL, "demo-room", bob)
+		const want = `{"error":"forbidden","code":"read_only",` +
+			`"reason":"Your access to this room is read-only: you may not change its storage."}`
+		if resp.status != http.StatusForbidden || resp.body != want {
+			t.Errorf("got %d %s, want 403 %s", resp.status, resp.body, want)
+		}
+	})
+}
+
+// TestRoomAdmission checks what the admission route tells each demo user
+// about demo-room.
+func TestRoomAdmission(t *testing.T) {
+	t.Parallel()
+	_, srv := serveLive(t, config{})
+	tests := []struct {
+		user      string
+		canWrite  bool
+		storage   string
+		wantName  string
+		wantColor string
+	}{
+		{"alice", true, "write", "Alice", "#1c7ed6"},
+		{"bob", false, "read", "Bob", "#2b8a3e"},
+		{"carol", true, "write", "Carol", "#c2255c"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			t.Parallel()
+			tok := tokenFor(t, srv.URL, tt.user, "demo-room")
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+roomAdmissionPath+"?roomId=demo-room", nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			resp := do(t, newClient(t), req)
+			if resp.status != http.StatusOK {
+				t.Fatalf("got %d %s, want 200", resp.status, resp.body)
+			}
+			var got struct {
+				Room     string
+				User     struct{ ID, Name, Avatar, Color string }
+				CanWrite bool
+				Levels   map[string]string
+			}
+			if err := json.Unmarshal([]byte(resp.body), &got); err != nil {
+				t.Fatalf("body %s: %v", resp.body, err)
+			}
+			if got.Room != "demo-room" || got.User.ID != tt.user || got.User.Name != tt.wantName ||
+				got.User.Avatar != avatarPath(tt.user) || got.User.Color != tt.wantColor ||
+				got.CanWrite != tt.canWrite || got.Levels["storage"] != tt.storage {
+				t.Errorf("got %s, want %s (%s) in demo-room, canWrite %v, storage %s",
+					resp.body, tt.wantName, tt.user, tt.canWrite, tt.storage)
+			}
+		})
+	}
+}
+
+// TestRoomPresenceAndCounter walks two users through demo-room: each sees
+// the other, a writer's increment reaches both, a read-only write is
+// refused and changes nothing, and a stream that ends removes its user.
+func TestRoomPresenceAndCounter(t *testing.T) {
+	t.Parallel()
+	a, srv := serveLive(t, config{})
+	const wait = 5 * time.Second
+	aliceTok := tokenFor(t, srv.URL, "alice", "demo-room")
+	bobTok := tokenFor(t, srv.URL, "bob", "demo-room")
+
+	alice := openStream(t, streamURL(srv.URL, "demo-room", aliceTok))
+	hello := alice.waitFor(t, "the hello event", wait, func(ev sseEvent) bool { return ev.name == "hello" })
+	var h struct {
+		Room         string
+		ConnectionID uint64
+		User         struct{ ID, Name string }
+		CanWrite     bool
+	}
+	if err := json.Unmarshal([]byte(hello.data), &h); err != nil {
+		t.Fatalf("hello %q: %v", hello.data, err)
+	}
+	if h.Room != "demo-room" || h.User.ID != "alice" || h.User.Name != "Alice" || !h.CanWrite || h.ConnectionID == 0 {
+		t.Errorf("hello: got %s, want alice, who may write, in demo-room", hello.data)
+	}
+	alice.waitFor(t, "alice alone in the room", wait, withUsers(t, "alice"))
+
+	bob := openStream(t, streamURL(srv.URL, "demo-room", bobTok))
+
+	t.Run("each sees the other, with name, avatar and access", func(t *testing.T) {
+		for name, s := range map[string]*sseStream{"alice": alice, "bob": bob} {
+			ev := s.waitFor(t, "alice and bob in "+name+"'s stream", wait, withUsers(t, "alice,bob"))
+			st, _ := roomEvent(t, ev)
+			a, b := st.Users[0], st.Users[1]
+			if a.Name != "Alice" || a.Avatar != "/avatars/alice.svg" || !a.CanWrite || a.Connections != 1 {
+				t.Errorf("%s's stream: alice is %+v", name, a)
+			}
+			if b.Name != "Bob" || b.Avatar != "/avatars/bob.svg" || b.CanWrite || b.Connections != 1 {
+				t.Errorf("%s's stream: bob is %+v, want read-only", name, b)
+			}
+		}
+	})
+
+	t.Run("a writer's increment is pushed to both", func(t *testing.T) {
+		resp := postCounter(t, srv.URL, "demo-room", aliceTok)
+		if resp.status != http.StatusOK || resp.body != "{\"counter\":1}\n" {
+			t.Fatalf("alice's write: got %d %q, want 200 {\"counter\":1}", resp.status, resp.body)
+		}
+		alice.waitFor(t, "counter 1 in alice's stream", wait, withCounter(t, 1))
+		bob.waitFor(t, "counter 1 in bob's stream", wait, withCounter(t, 1))
+	})
+
+	t.Run("a read-only write changes nothing", func(t *testing.T) {
+		checkError(t, postCounter(t, srv.URL, "demo-room", bobTok), http.StatusForbidden, "read_only")
+		// Another write from alice comes next; the counter must go from
+		// 1 to 2, never through a refused write.
+		postCounter(t, srv.URL, "demo-room", aliceTok)
+		ev := bob.waitFor(t, "the next counter in bob's stream", wait, func(ev sseEvent) bool {
+			st, ok := roomEvent(t, ev)
+			return ok && st.Counter != 1
+		})
+		if st, _ := roomEvent(t, ev); st.Counter != 2 {
+			t.Errorf("counter: got %d, want 2", st.Counter)
+		}
+	})
+
+	t.Run("a second connection of a user is listed once", func(t *testing.T) {
+		again := openStream(t, streamURL(srv.URL, "demo-room", bobTok))
+		alice.waitFor(t, "bob's second connection", wait, func(ev sseEvent) bool {
+			st, ok := roomEvent(t, ev)
+			return ok && presentIDs(st) == "alice,bob" && st.Users[1].Connections == 2
+		})
+		again.close()
+		alice.waitFor(t, "bob back to one connection", wait, func(ev sseEvent) bool {
+			st, ok := roomEvent(t, ev)
+			return ok && presentIDs(st) == "alice,bob" && st.Users[1].Connections == 1
+		})
+	})
+
+	t.Run("a stream that ends removes its user", func(t *testing.T) {
+		bob.close()
+		alice.waitFor(t, "bob gone from alice's stream", wait, withUsers(t, "alice"))
+		if n := a.live.subscribers("demo-room"); n != 1 {
+			t.Errorf("subscribers: got %d, want 1", n)
+		}
+	})
+}
+
+// TestRoomKeepalive checks that an idle stream gets keepalive comments and
+// outlives the server's read and write timeouts.
+func TestRoomKeepalive(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	cfg := config{
+		keepalive: 50 * time.Millisecond,
+		timeouts:  serverTimeouts{readHeader: timeout, read: timeout, write: timeout},
+	}
+	a, _ := newTestApp(t, cfg)
+	srv := httptest.NewUnstartedServer(a)
+	srv.Config = newServer(cfg, a)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	t.Cleanup(a.Close)
+
+	tok := tokenFor(t, srv.URL, "carol", "demo-room")
+	s := openStream(t, streamURL(srv.URL, "demo-room", tok))
+	s.waitFor(t, "a keepalive comment", 5*time.Second, func(ev sseEvent) bool {
+		return ev.name == ":" && ev.data == "keepalive"
+	})
+
+	time.Sleep(3 * timeout) // past every timeout of the server
+	resp := postCounter(t, srv.URL, "demo-room", tok)
+	if resp.status != http.StatusOK {
+		t.Fatalf("carol's write: got %d %s, want 200", resp.status, resp.body)
+	}
+	s.waitFor(t, "counter 1 after the server's timeouts", 5*time.Second, withCounter(t, 1))
+}
+
+// TestRoomFull checks that a room serves at most maxSubscribers streams,
+// and takes a new one once one ends.
+func TestRoomFull(t *testing.T) {
+	t.Parallel()
+	a, srv := serveLive(t, config{maxSubscribers: 2})
+	tok := tokenFor(t, srv.URL, "alice", "demo-room")
+	first := openStream(t, streamURL(srv.URL, "demo-room", tok))
+	openStream(t, streamURL(srv.URL, "demo-room", tok))
+
+	resp := get(t, newClient(t), streamURL(srv.URL, "demo-room", tok))
+	checkError(t, resp, http.StatusServiceUnavailable, "room_full")
+	if got := resp.header.Get("Retry-After"); got != "2" {
+		t.Errorf("Retry-After: got %q, want 2", got)
+	}
+
+	first.close()
+	deadline := time.Now().Add(5 * time.Second)
+	for a.live.subscribers("demo-room") != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the closed stream is still counted after 5s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	openStream(t, streamURL(srv.URL, "demo-room", tok)).waitFor(t, "the hello event", 5*time.Second,
+		func(ev sseEvent) bool { return ev.name == "hello" })
+}
+
+// TestRoomConcurrentUse runs many streams and writes at once, for the race
+// detector, and checks that every stream sees the final counter.
+func TestRoomConcurrentUse(t *testing.T) {
+	t.Parallel()
+	const (
+		streams = 8
+		writers = 4
+		writes  = 10
+	)
+	a, srv := serveLive(t, config{})
+	tok := tokenFor(t, srv.URL, "alice", "demo-room")
+
+	var all []*sseStream
+	for range streams {
+		all = append(all, openStream(t, streamURL(srv.URL, "demo-room", tok)))
+	}
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			c := newClient(t)
+			for range writes {
+				req, _ := http.NewRequest(http.MethodPost, srv.URL+roomCounterPath+"?roomId=demo-room", nil)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				resp, err := c.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		})
+	}
+	// Streams join and leave meanwhile.
+	for range 4 {
+		wg.Go(func() {
+			resp, cancel := startStream(t, streamURL(srv.URL, "demo-room", tok))
+			defer cancel()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("a passing stream: got %d", resp.StatusCode)
+				return
+			}
+			bufio.NewReader(resp.Body).ReadString('\n')
+		})
+	}
+	wg.Wait()
+
+	const want = writers * writes
+	for i, s := range all {
+		s.waitFor(t, fmt.Sprintf("counter %d in stream %d", want, i), 10*time.Second, withCounter(t, want))
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for a.live.subscribers("demo-room") != streams {
+		if time.Now().After(deadline) {
+			t.Fatalf("subscribers: got %d, want %d after the passing streams left",
+				a.live.subscribers("demo-room"), streams)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestShutdownWithOpenStreams runs the server in-process, opens a stream,
+// and checks that cancelling run's context ends the stream and returns
+// at once, well before the shutdown timeout.
+func TestShutdownWithOpenStreams(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(string) string { return "" }, pw, &stderr)
+		pw.Close()
+	}()
+	base := waitForListening(t, pr, 10*time.Second)
+
+	tok := tokenFor(t, base, "bob", "demo-room")
+	s := openStream(t, streamURL(base, "demo-room", tok))
+	s.waitFor(t, "bob in the room", 5*time.Second, withUsers(t, "bob"))
+
+	start := time.Now()
+	cancel()
+	const prompt = 2 * time.Second // shutdownTimeout is 5s
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run: got %v, want nil", err)
+		}
+		if d := time.Since(start); d > prompt {
+			t.Errorf("run returned %v after the cancellation, want under %v", d, prompt)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return within 10s of the cancellation")
+	}
+	s.waitForEnd(t, time.Second)
+}
+
+// TestNoLiveRoomInLiveblocksMode checks that the JWKS and the live room
+// exist in local mode only, and that the page says so.
+func TestNoLiveRoomInLiveblocksMode(t *testing.T) {
+	t.Parallel()
+	lbSrv := httptest.NewServer(&fakeLiveblocks{t: t})
+	t.Cleanup(lbSrv.Close)
+	a, _ := newTestApp(t, config{liveblocksSecret: "sk_localdev", liveblocksBaseURL: lbSrv.URL})
+	srv, c := serve(t, a)
+
+	for _, path := range []string{jwksPath, roomStreamPath + "?roomId=demo-room", roomAdmissionPath} {
+		if resp := get(t, c, srv.URL+path); resp.status != http.StatusNotFound {
+			t.Errorf("GET %s: got %d, want 404", path, resp.status)
+		}
+	}
+	if resp := postCounter(t, srv.URL, "demo-room", "x"); resp.status != http.StatusNotFound {
+		t.Errorf("POST %s: got %d, want 404", roomCounterPath, resp.status)
+	}
+	login(t, c, srv.URL, "alice")
+	page := get(t, c, srv.URL+"/")
+	if !strings.Contains(page.body, "local mode only") || strings.Contains(page.body, `id="live-room"`) {
+		t.Error("the page does not say that the demo room is local-mode only")
+	}
+	a.Close() // nothing to close; must not panic
+}
+
+// TestLivePage checks the demo room section of the page in local mode.
+func TestLivePage(t *testing.T) {
+	t.Parallel()
+	a, _ := newTestApp(t, config{})
+	srv, c := serve(t, a)
+
+	if page := get(t, c, srv.URL+"/"); !strings.Contains(page.body, "Log in (step 1) to join the demo room") {
+		t.Error("the page does not ask to log in before joining")
+	}
+	login(t, c, srv.URL, "bob")
+	page := get(t, c, srv.URL+"/")
+	for _, want := range []string{
+		`id="live-room"`, `data-stream="/rooms/stream"`, `data-counter="/rooms/counter"`,
+		`data-admission="/rooms/admission"`, `<option value="demo-room">demo-room (read)</option>`,
+		`href="/.well-known/jwks.json"`, `src="/static/room.js"`,
+	} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("page does not contain %q", want)
+		}
+	}
+}
+
+// TestRoomClosed checks that closing the app ends open streams and refuses
+// new ones with 503 shutting_down.
+func TestRoomClosed(t *testing.T) {
+	t.Parallel()
+	a, srv := serveLive(t, config{})
+	tok := tokenFor(t, srv.URL, "carol", "demo-room")
+	s := openStream(t, streamURL(srv.URL, "demo-room", tok))
+	s.waitFor(t, "carol in the room", 5*time.Second, withUsers(t, "carol"))
+
+	a.Close()
+	s.waitForEnd(t, 5*time.Second)
+	checkError(t, get(t, newClient(t), streamURL(srv.URL, "demo-room", tok)),
+		http.StatusServiceUnavailable, "shutting_down")
+	if n := a.live.subscribers("demo-room"); n != 0 {
+		t.Errorf("subscribers: got %d, want 0", n)
+	}
+	a.Close() // a second time does nothing
 }

@@ -164,3 +164,40 @@ func jsonText(v any, empty string) string {
 	}
 	return string(b)
 }
+
+// whoMayRow is one room of the demo room's table of who may do what: what
+// each demo user gets there, in the order of demoUsers.
+type whoMayRow struct {
+	ID    string
+	Users []whoMayCell
+}
+
+// whoMayCell is what one user gets in one room, as the room guard decides
+// it: Label is "can write", "read-only" or "refused", Class the style of
+// the cell, and Reason the layer and scope that decided the room's level.
+type whoMayCell struct {
+	Label  string
+	Class  string
+	Reason string
+}
+
+// whoMay returns, for each room, what each demo user gets there.
+func whoMay(rooms []demoRoom) []whoMayRow {
+	rows := make([]whoMayRow, 0, len(rooms))
+	for _, r := range rooms {
+		row := whoMayRow{ID: r.ID}
+		for _, u := range demoUsers {
+			d := permission.Effective(r.Accesses, u.ID, u.Groups)
+			c := whoMayCell{Label: "refused", Class: "level-none", Reason: d.Reason(permission.Room).String()}
+			switch {
+			case d.Can(permission.Storage, permission.LevelWrite):
+				c.Label, c.Class = "can write", "level-write"
+			case d.CanEnter():
+				c.Label, c.Class = "read-only", "level-read"
+			}
+			row.Users = append(row.Users, c)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
