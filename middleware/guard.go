@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -171,7 +172,8 @@ type guard struct {
 // the server's rule, [permission.Grants.Select]. It answers, in the
 // endpoint's JSON error contract:
 //
-//	400 bad_request      no roomId, or an invalid one
+//	400 bad_request      no roomId or an invalid one; roomId or tok given
+//	                     twice; two different tokens in the query and header
 //	401 invalid_token    no token, or one that does not verify
 //	403 not_allowed      the user may not enter the room
 //	500 internal         rooms failed
@@ -202,18 +204,32 @@ func RoomGuard(v TokenVerifier, rooms RoomStore, opts ...GuardOption) func(http.
 func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 
-	room := r.URL.Query().Get("roomId")
+	// A parameter given twice is refused: a handler behind the guard that
+	// reads the other copy would serve a room the guard never checked.
+	query := r.URL.Query()
+	if len(query["roomId"]) > 1 || len(query["tok"]) > 1 {
+		g.fail(w, r, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: "The roomId and tok query parameters may each appear once."})
+		return
+	}
+	room := query.Get("roomId")
 	if err := permission.ValidateRoomID(room); err != nil {
 		g.fail(w, r, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: "The roomId query parameter must name a room of 1 to 128 characters.", Err: err})
 		return
 	}
 
-	raw := bearerToken(r)
+	raw, ambiguous := requestToken(r, query)
+	if ambiguous {
+		g.fail(w, r, &Error{Status: http.StatusBadRequest, Code: CodeBadRequest, Reason: "Send the token once: as the tok query parameter or as a Bearer authorization, not two different ones."})
+		return
+	}
 	if raw == "" {
 		g.fail(w, r, &Error{Status: http.StatusUnauthorized, Code: CodeInvalidToken, Reason: "A token is required, as the tok query parameter or a Bearer authorization."})
 		return
 	}
 	claims, err := g.verifier.Verify(r.Context(), raw)
+	if err == nil && claims == nil {
+		err = errors.New("verifier returned no claims and no error")
+	}
 	if err != nil {
 		if errors.Is(err, token.ErrKeysUnavailable) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 			g.fail(w, r, &Error{Status: http.StatusServiceUnavailable, Code: CodeUpstreamUnavailable, Reason: "The token's keys could not be fetched in time; try again later.", Err: err})
@@ -245,7 +261,18 @@ func (g *guard) levels(ctx context.Context, c *token.Claims, room string) (permi
 		if !ok {
 			return permission.Levels{}, nil
 		}
-		levels, _ := permission.Resolve(scopes) // unknown scopes count for nothing
+		// A token may carry scopes newer than this code; they count for
+		// nothing rather than voiding the known ones.
+		known := scopes[:0]
+		for _, s := range scopes {
+			if s.Known() {
+				known = append(known, s)
+			}
+		}
+		levels, err := permission.Resolve(known)
+		if err != nil {
+			return permission.Levels{}, nil
+		}
 		return levels, nil
 	}
 
@@ -259,17 +286,24 @@ func (g *guard) levels(ctx context.Context, c *token.Claims, room string) (permi
 	return permission.Effective(accesses, c.UserID, c.GroupIDs).Levels, nil
 }
 
-// bearerToken returns the token from the tok query parameter or from an
-// Authorization: Bearer header.
-func bearerToken(r *http.Request) string {
-	if tok := r.URL.Query().Get("tok"); tok != "" {
-		return tok
-	}
-	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+// requestToken returns the token from the tok query parameter or from an
+// Authorization: Bearer header, and reports whether the request carries
+// two different tokens.
+func requestToken(r *http.Request, query url.Values) (tok string, ambiguous bool) {
+	fromQuery := query.Get("tok")
+	var fromHeader string
+	scheme, rest, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if ok && strings.EqualFold(scheme, "Bearer") {
-		return strings.TrimSpace(tok)
+		fromHeader = strings.TrimSpace(rest)
 	}
-	return ""
+	switch {
+	case fromQuery == "":
+		return fromHeader, false
+	case fromHeader == "" || fromHeader == fromQuery:
+		return fromQuery, false
+	default:
+		return "", true
+	}
 }
 
 func (g *guard) fail(w http.ResponseWriter, r *http.Request, e *Error) {

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,10 +61,23 @@ func TestRoomGuard(t *testing.T) {
 	if err := grants.Allow("org1:*", permission.Read); err != nil {
 		t.Fatal(err)
 	}
+	// "*" → read listed before "org1:*" → write: the server applies the
+	// first matching prefix (read), where the client's merge says write.
+	var overlap permission.Grants
+	if err := json.Unmarshal([]byte(`{"*":["*:read"],"org1:*":["*:write"]}`), &overlap); err != nil {
+		t.Fatal(err)
+	}
+	// A scope newer than this code counts for nothing, the rest still does.
+	var future permission.Grants
+	if err := json.Unmarshal([]byte(`{"room1":["*:write","storage:admin"]}`), &future); err != nil {
+		t.Fatal(err)
+	}
 	tokens := map[string]*token.Claims{
-		"alice": {Kind: token.KindID, UserID: "alice", GroupIDs: []string{"engineering"}},
-		"bob":   {Kind: token.KindID, UserID: "bob"},
-		"acc":   {Kind: token.KindAccess, UserID: "carol", Permissions: grants},
+		"alice":   {Kind: token.KindID, UserID: "alice", GroupIDs: []string{"engineering"}},
+		"bob":     {Kind: token.KindID, UserID: "bob"},
+		"acc":     {Kind: token.KindAccess, UserID: "carol", Permissions: grants},
+		"overlap": {Kind: token.KindAccess, UserID: "dave", Permissions: overlap},
+		"future":  {Kind: token.KindAccess, UserID: "erin", Permissions: future},
 	}
 
 	tests := []struct {
@@ -83,6 +98,22 @@ func TestRoomGuard(t *testing.T) {
 		{name: "an access token outside its grants", target: "/v8?roomId=org2:doc&tok=acc", wantStatus: 403, wantCode: CodeNotAllowed},
 		{name: "a private room refuses", target: "/v8?roomId=private&tok=alice", wantStatus: 403, wantCode: CodeNotAllowed},
 		{name: "an unknown room refuses ID tokens", target: "/v8?roomId=nowhere&tok=alice", wantStatus: 403, wantCode: CodeNotAllowed},
+		{name: "overlapping patterns follow the server's first match", target: "/v8?roomId=org1:doc&tok=overlap", wantStatus: 200, wantUser: "dave"},
+		{name: "an unknown scope does not void the known ones", target: "/v8?roomId=room1&tok=future", wantStatus: 200, wantUser: "erin", wantWrite: true},
+		{name: "the same token in the query and the header", target: "/v8?roomId=doc&tok=alice", header: "Bearer alice", wantStatus: 200, wantUser: "alice", wantWrite: true},
+		{name: "two different tokens", target: "/v8?roomId=doc&tok=bob", header: "Bearer alice", wantStatus: 400, wantCode: CodeBadRequest},
+		{name: "roomId given twice", target: "/v8?roomId=doc&roomId=private&tok=alice", wantStatus: 400, wantCode: CodeBadRequest},
+		{name: "tok given twice", target: "/v8?roomId=doc&tok=&tok=alice", wantStatus: 400, wantCode: CodeBadRequest},
+		{name: "a valid token under another scheme", target: "/v8?roomId=doc", header: "Basic alice", wantStatus: 401, wantCode: CodeInvalidToken},
+		{
+			name:   "a verifier that returns nothing",
+			target: "/v8?roomId=doc&tok=alice",
+			verifier: verifierFunc(func(context.Context, string) (*token.Claims, error) {
+				return nil, nil
+			}),
+			wantStatus: 401,
+			wantCode:   CodeInvalidToken,
+		},
 		{name: "no token", target: "/v8?roomId=doc", wantStatus: 401, wantCode: CodeInvalidToken},
 		{name: "a basic authorization is no token", target: "/v8?roomId=doc", header: "Basic YWxpY2U6cHc=", wantStatus: 401, wantCode: CodeInvalidToken},
 		{name: "a forged token", target: "/v8?roomId=doc&tok=mallory", wantStatus: 401, wantCode: CodeInvalidToken},
@@ -127,6 +158,9 @@ func TestRoomGuard(t *testing.T) {
 
 			if tt.wantCode != "" {
 				wantError(t, w, tt.wantStatus, tt.wantCode)
+				if strings.Contains(w.Body.String(), "signature") || strings.Contains(w.Body.String(), "fetching keys") {
+					t.Errorf("body carries the verifier's own text: %s", w.Body)
+				}
 				if called {
 					t.Error("next was called for a refused request")
 				}
@@ -251,4 +285,25 @@ func TestRoomGuardWithRealTokens(t *testing.T) {
 
 	now = now.Add(2 * time.Hour) // past the token's hour and the minute of leeway
 	wantError(t, serve(t, h, httptest.NewRequest(http.MethodGet, "/v8?roomId=doc&tok="+aliceTok, nil)), http.StatusUnauthorized, CodeInvalidToken)
+}
+
+func TestRoomGuardNeverLogsTokens(t *testing.T) {
+	t.Parallel()
+
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := RoomGuard(fakeVerifier(nil), &MemoryRooms{}, WithGuardLogger(logger))(http.NotFoundHandler())
+
+	const secret = "eyJhbGciOiJFUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJl"
+	serve(t, h, httptest.NewRequest(http.MethodGet, "/v8?roomId=doc&tok="+secret, nil))
+	r := httptest.NewRequest(http.MethodGet, "/v8?roomId=doc", nil)
+	r.Header.Set("Authorization", "Bearer "+secret)
+	serve(t, h, r)
+
+	mu.Lock()
+	defer mu.Unlock()
+	if out := buf.String(); strings.Contains(out, "c2VjcmV0") || strings.Count(out, "code=invalid_token") != 2 {
+		t.Errorf("log: got %q, want two invalid_token lines without the token", out)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits of the Liveblocks platform that this package enforces. Lengths are
@@ -105,13 +106,29 @@ type EntryError struct {
 func (e *EntryError) Error() string {
 	where := e.Field
 	if e.Field != fieldDefault {
-		where += "[" + strconv.Quote(e.Key) + "]"
+		where += "[" + strconv.Quote(shorten(e.Key)) + "]"
 	}
 	return errPrefix + where + ": " + strings.TrimPrefix(e.Err.Error(), errPrefix)
 }
 
 // Unwrap returns Err.
 func (e *EntryError) Unwrap() error { return e.Err }
+
+// maxQuoted is how much of a key an error message quotes: keys can come
+// from tokens that nobody has verified yet.
+const maxQuoted = 140
+
+// shorten cuts s to maxQuoted bytes (on a rune boundary), marking the cut.
+func shorten(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
 
 // The JSON fields that entries live in.
 const (

@@ -377,6 +377,7 @@ func (g *Grants) UnmarshalJSON(data []byte) error {
 	}
 
 	var entries []grant
+	seen := make(map[string]bool)
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -387,9 +388,10 @@ func (g *Grants) UnmarshalJSON(data []byte) error {
 		if err := dec.Decode(&list); err != nil {
 			return &EntryError{Field: fieldPermissions, Key: key, Err: fmt.Errorf("decoding scopes: %w", err)}
 		}
-		if slices.ContainsFunc(entries, func(e grant) bool { return e.pattern == Pattern(key) }) {
+		if seen[key] {
 			return &EntryError{Field: fieldPermissions, Key: key, Err: fmt.Errorf("%w: listed twice", ErrInvalidPattern)}
 		}
+		seen[key] = true
 		entries = append(entries, grant{pattern: Pattern(key), scopes: list})
 	}
 	if _, err := dec.Token(); err != nil {

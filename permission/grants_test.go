@@ -701,3 +701,34 @@ func TestGrantsSelect(t *testing.T) {
 		})
 	}
 }
+
+func TestGrantsUnmarshalJSONIsLinearAndQuotesLittle(t *testing.T) {
+	t.Parallel()
+
+	// Many entries decode in time proportional to their number, and a
+	// long key is quoted only in part: such payloads come from tokens that
+	// nobody has verified yet.
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 5000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"room-%d":["*:read"]`, i)
+	}
+	b.WriteString("}")
+	var g Grants
+	if err := json.Unmarshal([]byte(b.String()), &g); err != nil || g.Len() != 5000 {
+		t.Fatalf("5000 entries: got %d, %v", g.Len(), err)
+	}
+
+	long := strings.Repeat("x", 5000)
+	err := json.Unmarshal([]byte(`{"`+long+`":["*:read"],"`+long+`":["*:read"]}`), &g)
+	if !errors.Is(err, ErrInvalidPattern) {
+		t.Fatalf("a key listed twice: got %v, want ErrInvalidPattern", err)
+	}
+	want := `permission: permissions["` + strings.Repeat("x", 140) + `…"]: invalid room name or pattern: listed twice`
+	if err.Error() != want {
+		t.Errorf("message: got %d bytes %.80q…, want %q", len(err.Error()), err.Error(), want)
+	}
+}
