@@ -114,9 +114,10 @@ func (e *EntryError) Error() string {
 // Unwrap returns Err.
 func (e *EntryError) Unwrap() error { return e.Err }
 
-// maxQuoted is how much of a key an error message quotes: keys can come
-// from tokens that nobody has verified yet.
-const maxQuoted = 140
+// maxQuoted is how much of a key an error message quotes: more than any
+// legal key (IDs are at most 256 characters), and little enough when keys
+// come from tokens that nobody has verified yet.
+const maxQuoted = 300
 
 // shorten cuts s to maxQuoted bytes (on a rune boundary), marking the cut.
 func shorten(s string) string {

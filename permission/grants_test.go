@@ -727,7 +727,7 @@ func TestGrantsUnmarshalJSONIsLinearAndQuotesLittle(t *testing.T) {
 	if !errors.Is(err, ErrInvalidPattern) {
 		t.Fatalf("a key listed twice: got %v, want ErrInvalidPattern", err)
 	}
-	want := `permission: permissions["` + strings.Repeat("x", 140) + `…"]: invalid room name or pattern: listed twice`
+	want := `permission: permissions["` + strings.Repeat("x", 300) + `…"]: invalid room name or pattern: listed twice`
 	if err.Error() != want {
 		t.Errorf("message: got %d bytes %.80q…, want %q", len(err.Error()), err.Error(), want)
 	}
