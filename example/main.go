@@ -29,9 +29,9 @@
 //
 // To get tokens from Liveblocks instead, run it under the Liveblocks dev
 // server, which exports LIVEBLOCKS_SECRET_KEY and LIVEBLOCKS_BASE_URL to the
-// command it runs:
+// command it runs (this repository pins it in interop/):
 //
-//	npx liveblocks dev -c "go run ./example"
+//	cd interop && npm ci && npx liveblocks dev -c "go run ../example"
 //
 // or set LIVEBLOCKS_SECRET_KEY to a project's secret key to use the Liveblocks
 // cloud. The example then creates its demo rooms, unless they exist already;

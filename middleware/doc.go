@@ -30,6 +30,14 @@
 // Every response carries Cache-Control: no-store. The handler reads the
 // session through the resolver but never creates, saves or sets a cookie.
 //
+// # Room guard
+//
+// For a self-hosted realtime server, [RoomGuard] admits a request to a room
+// (?roomId=, with the token in ?tok= or an Authorization: Bearer header)
+// the way the Liveblocks servers admit a socket, and answers refusals in
+// the same JSON contract: 400 bad_request, 401 invalid_token, 403
+// not_allowed, 500 internal, 503 upstream_unavailable.
+//
 // # Cross-origin requests
 //
 // By default only same-origin requests are served, using

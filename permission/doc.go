@@ -56,14 +56,18 @@
 // An access token carries [Grants]: up to 10 room patterns, each with its
 // scopes. A [Pattern] is an exact room ID ("org1.room1"), a prefix
 // ("org1*") or "*" (every room), at most 128 characters before the "*".
-// [Grants.Allow] adds scopes as @liveblocks/node's session.allow() does,
-// and [Grants.For] resolves one room: the strongest base among all
-// matching patterns, and for each feature the scope of the most specific
-// matching pattern.
+// [Grants.Allow] adds scopes as @liveblocks/node's session.allow() does.
+// Two rules resolve one room, and they differ only when patterns overlap:
+// [Grants.Select] is the realtime server's (the exact pattern, else the
+// first matching prefix in order; use it to decide what a user gets), and
+// [Grants.For] is the browser client's, used to decide whether a token it
+// holds covers a room (the strongest base among all matching patterns, and
+// for each feature the scope of the most specific matching pattern).
 //
 // # Errors
 //
 // Every error wraps one of the Err sentinels (test with errors.Is); errors
 // about one entry of accesses or grants are [*EntryError] values naming the
-// entry as JSON does, such as usersAccesses["alice"].
+// entry as JSON does, such as usersAccesses["alice"] (keys longer than 300
+// bytes are cut in the message).
 package permission
