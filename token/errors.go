@@ -4,8 +4,9 @@ import "errors"
 
 var (
 	// ErrInvalidIdentity is returned when an Identity breaks a platform
-	// limit: an empty or overlong user ID, a non-string name or avatar, or
-	// user info longer than MaxUserInfoLen once encoded.
+	// limit: an empty, overlong or ill-formed user ID (invalid UTF-8, a NUL
+	// character), a non-string name or avatar, or user info longer than
+	// MaxUserInfoLen once encoded.
 	ErrInvalidIdentity = errors.New("token: invalid identity")
 
 	// ErrUnavailable is returned by an Issuer whose upstream could not
@@ -33,7 +34,9 @@ var (
 	// ErrKeysUnavailable is returned when a remote [Verifier] could not
 	// fetch its JWK Set: by [NewRemoteVerifier] and [Verifier.Refresh], and
 	// by [Verifier.Verify] for a token naming a key it does not know when
-	// the fetch that should have found that key failed. The token may be
-	// valid: retrying later may succeed.
+	// the fetch that should have found that key failed, or was not made
+	// because the last fetch for an unknown key was less than
+	// [WithUnknownKeyRefresh] ago. The token may be valid: retrying later
+	// may succeed.
 	ErrKeysUnavailable = errors.New("token: verification keys unavailable")
 )

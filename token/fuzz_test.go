@@ -1,12 +1,17 @@
 package token_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -30,6 +35,12 @@ func FuzzVerify(f *testing.F) {
 		signed[raw[:strings.LastIndexByte(raw, '.')]] = true
 		return raw
 	}
+	signRaw := func(payload string) string {
+		raw := craftRaw(header("ES256", k.es.ID()), payload, jwt.SigningMethodES256, k.esRaw)
+		signed[raw[:strings.LastIndexByte(raw, '.')]] = true
+		return raw
+	}
+	exp := fmt.Sprint(verifyNow.Add(time.Hour).Unix())
 	access := map[string]any{"k": "acc", "perms": map[string]any{"org1*": []string{"*:read"}}}
 	rsPEM := pem.EncodeToMemory(&pem.Block{
 		Type:  "PUBLIC KEY",
@@ -50,6 +61,13 @@ func FuzzVerify(f *testing.F) {
 		craft(header("HS256", k.rs.ID()), claimsWith(nil), jwt.SigningMethodHS256, rsPEM),
 		craft(map[string]any{"alg": "EdDSA"}, claimsWith(nil), jwt.SigningMethodEdDSA, k.edRaw),
 		craft(header("ES256", k.ed.ID()), claimsWith(nil), jwt.SigningMethodES256, k.esRaw),
+		// Signed, but refused by the payload rules.
+		signRaw(`{"k":"id","k":"acc","uid":"alice","exp":` + exp + `}`),
+		signRaw(`{"k":"acc","K":"id","uid":"alice","exp":` + exp + `}`),
+		signRaw(`{"k":"id","uid":"alice\ud800","exp":` + exp + `}`),
+		signRaw(`{"k":"id","uid":"alice","exp":1e308}`),
+		sign(token.ES256, map[string]any{"exp": exp}),
+		sign(token.ES256, map[string]any{"uid": strings.Repeat("x", token.MaxUserIDLen+1)}),
 		"",
 		"..",
 		"a.b.c.d",
@@ -88,6 +106,86 @@ func FuzzVerify(f *testing.F) {
 		}
 		if claims.UserID == "" || (claims.Kind != token.KindID && claims.Kind != token.KindAccess) {
 			t.Fatalf("accepted claims that break the rules: %+v", claims)
+		}
+	})
+}
+
+// member is a member of a JSON object: its decoded name and its value's
+// text.
+type member struct{ name, value string }
+
+// decoderMembers lists the members of the JSON object data as
+// encoding/json's Decoder finds them; ok is false if data is no object.
+func decoderMembers(data []byte) (members []member, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, false
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, false
+		}
+		members = append(members, member{name: tok.(string), value: string(value)})
+	}
+	return members, true
+}
+
+// FuzzForEachMember checks the scanner behind the payload rules of Verify
+// against encoding/json: on valid JSON it must find the same members, in
+// order, with the same names and value texts; on anything else it must not
+// panic, nor must checkPayload.
+//
+//	go test -run '^$' -fuzz FuzzForEachMember -fuzztime 10s ./token
+func FuzzForEachMember(f *testing.F) {
+	for _, seed := range []string{
+		`{}`,
+		` { } `,
+		`[]`,
+		`"k"`,
+		`{"k":"id","uid":"alice","exp":1714568400,"nbf":-1.5e3}`,
+		`{"k":"id","k":"acc","K":"x","\u212a":"y"}`,
+		`{"a\"b":"c\\\"}","n":null,"t":true,"f":false}`,
+		`{"ui":{"name":"}]","x":[1,{"y":[]}]},"gids":["a","b" , "c"]}`,
+		"{\"uid\":\"a\xffb\",\"\xfe\":1}",
+		`{"uid":"\ud800","\ud83d\ude00":"\u0000"}`,
+		"{\n\t\"exp\" :\r 1 ,\n\"iat\":2\n}\n",
+		`{"k":[1,2}`,
+		`{"k"`,
+		`{"uid":"\u12"}`,
+		`{"uid":"\ud800\u12"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = token.CheckPayload(data)
+
+		var got []member
+		err := token.ForEachMember(data, func(name string, value []byte) error {
+			got = append(got, member{name: name, value: string(value)})
+			return nil
+		})
+		if !json.Valid(data) {
+			return // only no panic is asked for
+		}
+
+		want, isObject := decoderMembers(data)
+		if !isObject {
+			if err == nil {
+				t.Fatalf("ForEachMember(%q): got no error for a value that is not an object", data)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("ForEachMember(%q): got error %v, want none", data, err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("ForEachMember(%q):\ngot  %q\nwant %q", data, got, want)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package token_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -107,6 +108,31 @@ func craft(header, claims any, method jwt.SigningMethod, key any) string {
 		panic(err)
 	}
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// craftRaw is craft with the payload given as JSON text, so that it may
+// hold what a map cannot: a repeated name, members in a chosen order.
+func craftRaw(header any, payload string, method jwt.SigningMethod, key any) string {
+	input := b64json(header) + "." + base64.RawURLEncoding.EncodeToString([]byte(payload))
+	sig, err := method.Sign(input, key)
+	if err != nil {
+		panic(err)
+	}
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// testTimeout bounds each test that talks to a JWK Set server, so that a
+// regression that hangs fails in seconds.
+const testTimeout = 10 * time.Second
+
+// testContext returns a context that ends testTimeout from now, or with
+// the test.
+func testContext(t *testing.T) context.Context {
+	t.Helper()
+
+	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 // header returns a JOSE header for alg and kid.

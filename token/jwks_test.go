@@ -1,7 +1,6 @@
 package token_test
 
 import (
-	"context"
 	"crypto"
 	"encoding/json"
 	"io"
@@ -309,7 +308,7 @@ func TestJWKSReadByRemoteVerifier(t *testing.T) {
 	if want := []string{k.rs.ID(), k.ed.ID()}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("remote keys: got %v, want %v", got, want)
 	}
-	if _, err := v.Verify(context.Background(), k.signAs(token.RS256, nil)); err != nil {
+	if _, err := v.Verify(testContext(t), k.signAs(token.RS256, nil)); err != nil {
 		t.Errorf("Verify: got error %v, want none", err)
 	}
 }

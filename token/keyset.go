@@ -28,9 +28,16 @@ import (
 //  3. After the longest token lifetime plus the verifiers' leeway,
 //     set, _ = set.Without(current.ID()).
 //
-// Step 1 may be skipped: a [Verifier] built by [NewRemoteVerifier] fetches
-// the key set again when a token names a key it does not know (at a
-// limited rate).
+// Skip step 1 and tokens of the new key are turned away for a while. A
+// [Verifier] built by [NewRemoteVerifier] fetches the key set again when a
+// token names a key it does not know, but at most once per
+// [WithUnknownKeyRefresh] (30 seconds by default), and anyone can use up
+// that allowance with forged key IDs; until its next fetch it answers such
+// tokens with [ErrKeysUnavailable] ("cannot tell", 503: the client
+// retries), not [ErrInvalidToken]. A fetch that still gets the old
+// document, from a cache along the way, refuses them as invalid. A
+// [Verifier] built by [NewVerifier] knows only the keys given to it
+// (UseKeys).
 type KeySet struct {
 	// keys[0] is the active key; the older keys follow, newest first.
 	keys []Key

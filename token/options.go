@@ -281,9 +281,12 @@ func WithMaxJWKSSize(n int64) VerifierOption {
 // WithUnknownKeyRefresh sets the shortest time between two fetches of the
 // JWK Set caused by tokens that name an unknown key (remote only). Such a
 // fetch lets a rotated key verify at once; the limit keeps forged key IDs
-// from turning each request into a fetch. It also spaces the retries after
-// a failed background refresh. The default is [DefaultUnknownKeyRefresh];
-// d must lie between [MinUnknownKeyRefresh] and [MaxUnknownKeyRefresh].
+// from turning each request into a fetch. Within the limit, a token naming
+// an unknown key gets [ErrKeysUnavailable] (retry later), since a key
+// published after the last fetch cannot be told from a forged one. It also
+// spaces the retries after a failed background refresh. The default is
+// [DefaultUnknownKeyRefresh]; d must lie between [MinUnknownKeyRefresh]
+// and [MaxUnknownKeyRefresh].
 func WithUnknownKeyRefresh(d time.Duration) VerifierOption {
 	return remoteOption("WithUnknownKeyRefresh", func(c *verifierConfig) { c.unknownRefresh = d })
 }

@@ -22,7 +22,8 @@ const maxRedirects = 5
 
 var (
 	// errRateLimited is returned by refreshUnknown when a fetch for an
-	// unknown key would come too soon after the previous one.
+	// unknown key would come too soon after the previous one; Verify
+	// turns it into ErrKeysUnavailable.
 	errRateLimited = errors.New("token: JWK Set fetched too recently")
 
 	// errClosed is returned by refresh once the verifier is closed.
@@ -37,9 +38,11 @@ var (
 // [ErrKeysUnavailable]). Then a goroutine fetches it again every refresh
 // interval ([WithRefreshInterval]; after a failure, sooner); a token naming
 // an unknown key also causes a fetch, at most once per
-// [WithUnknownKeyRefresh]. Each fetch is one GET bounded by
-// [WithHTTPTimeout] and [WithMaxJWKSSize]; it sends the last ETag and
-// accepts 304 Not Modified. A failed fetch keeps the keys already known.
+// [WithUnknownKeyRefresh], and in between [Verifier.Verify] answers such a
+// token with [ErrKeysUnavailable] (see [KeySet] for rotations). Each fetch
+// is one GET bounded by [WithHTTPTimeout] and [WithMaxJWKSSize]; it sends
+// the last ETag and accepts 304 Not Modified. A failed fetch keeps the keys
+// already known.
 //
 // Keys are taken from the document as public keys only. A key is used when
 // it has a "kid", a "use" of "sig" or none, and is an EC P-256, Ed25519 or

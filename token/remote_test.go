@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -94,7 +95,7 @@ func mustRemote(t *testing.T, url string, opts ...token.VerifierOption) *token.V
 	t.Helper()
 
 	opts = append([]token.VerifierOption{token.WithVerifierClock(verifyClock)}, opts...)
-	v, err := token.NewRemoteVerifier(context.Background(), url, opts...)
+	v, err := token.NewRemoteVerifier(testContext(t), url, opts...)
 	if err != nil {
 		t.Fatalf("NewRemoteVerifier: got error %v, want none", err)
 	}
@@ -137,7 +138,7 @@ func TestRemoteVerifierRotation(t *testing.T) {
 	t.Parallel()
 
 	k := testKeys()
-	ctx := context.Background()
+	ctx := testContext(t)
 	set := mustSet(t, k.es)
 	srv := newJWKSServer(t, set)
 	clock := &testClock{}
@@ -163,17 +164,21 @@ func TestRemoteVerifierRotation(t *testing.T) {
 		t.Errorf("token of key A during the overlap: got error %v, want none", err)
 	}
 
-	// Another unknown kid right away is refused without a fetch.
+	// Another unknown kid right away is not looked up: the verifier cannot
+	// tell, and says so rather than refusing.
 	forged := craft(header("ES256", "forged"), claimsWith(nil), jwt.SigningMethodES256, k.esRaw)
 	_, err := v.Verify(ctx, forged)
-	checkErrors(t, err, []error{token.ErrInvalidToken, jwt.ErrTokenUnverifiable},
-		`token: invalid token: token is unverifiable: error while executing keyfunc: `+
+	checkErrors(t, err, []error{token.ErrKeysUnavailable, jwt.ErrTokenUnverifiable},
+		`token: verify: token is unverifiable: error while executing keyfunc: token: verification keys unavailable: `+
 			`unknown key ID "forged" (JWK Set fetched too recently to look again)`)
+	if errors.Is(err, token.ErrInvalidToken) {
+		t.Errorf("rate-limited kid: got error %v, want it not to match %v", err, token.ErrInvalidToken)
+	}
 	if got := srv.requests.Load(); got != 2 {
 		t.Errorf("requests after a rate-limited kid: got %d, want 2", got)
 	}
 
-	// Once the limit has passed, it is looked up again, and still refused.
+	// Once the limit has passed, it is looked up again, and refused.
 	clock.advance(token.DefaultUnknownKeyRefresh)
 	_, err = v.Verify(ctx, forged)
 	checkErrors(t, err, []error{token.ErrInvalidToken, jwt.ErrTokenUnverifiable},
@@ -182,15 +187,21 @@ func TestRemoteVerifierRotation(t *testing.T) {
 		t.Errorf("requests after the limit: got %d, want 3", got)
 	}
 
-	// A removed key is refused after the next refresh.
+	// A removed key is unknown after the next refresh: "cannot tell"
+	// within the limit, refused once a fetch confirms it.
 	srv.use(t, must(rotated.Without(k.es.ID())))
 	if err := v.Refresh(ctx); err != nil {
 		t.Fatalf("Refresh: got error %v, want none", err)
 	}
 	_, err = v.Verify(ctx, tokenA)
+	checkErrors(t, err, []error{token.ErrKeysUnavailable, jwt.ErrTokenUnverifiable},
+		`token: verify: token is unverifiable: error while executing keyfunc: token: verification keys unavailable: `+
+			`unknown key ID "`+k.es.ID()+`" (JWK Set fetched too recently to look again)`)
+	clock.advance(token.DefaultUnknownKeyRefresh)
+	_, err = v.Verify(ctx, tokenA)
 	checkErrors(t, err, []error{token.ErrInvalidToken, jwt.ErrTokenUnverifiable},
 		`token: invalid token: token is unverifiable: error while executing keyfunc: `+
-			`unknown key ID "`+k.es.ID()+`" (JWK Set fetched too recently to look again)`)
+			`unknown key ID "`+k.es.ID()+`"`)
 	if _, err := v.Verify(ctx, tokenB); err != nil {
 		t.Errorf("token of key B after removing A: got error %v, want none", err)
 	}
@@ -208,6 +219,47 @@ func TestRemoteVerifierRotation(t *testing.T) {
 	}
 }
 
+func TestRemoteVerifierRotationWhileRateLimited(t *testing.T) {
+	t.Parallel()
+
+	k := testKeys()
+	ctx := testContext(t)
+	set := mustSet(t, k.es)
+	srv := newJWKSServer(t, set)
+	clock := &testClock{}
+	v := mustRemote(t, srv.URL, token.WithVerifierClock(clock.now))
+
+	// An attacker spends the allowance of fetches for unknown keys.
+	junk := craft(header("ES256", "junk"), claimsWith(nil), jwt.SigningMethodES256, k.esRaw)
+	_, err := v.Verify(ctx, junk)
+	checkErrors(t, err, []error{token.ErrInvalidToken, jwt.ErrTokenUnverifiable}, "")
+
+	// The signer then rotates to an unpublished key. Its token cannot be
+	// checked yet: the answer is "retry later", never "invalid", which
+	// would make the Liveblocks client give up.
+	srv.use(t, must(set.Rotate(k.ed)))
+	legit := srv.issue(t)
+	clock.advance(token.DefaultUnknownKeyRefresh - time.Second)
+	_, err = v.Verify(ctx, legit)
+	checkErrors(t, err, []error{token.ErrKeysUnavailable, jwt.ErrTokenUnverifiable}, "")
+	if errors.Is(err, token.ErrInvalidToken) {
+		t.Fatalf("token of the new key: got error %v, want it not to match %v", err, token.ErrInvalidToken)
+	}
+	if got := srv.requests.Load(); got != 2 {
+		t.Errorf("requests: got %d, want 2 (the first fetch and the junk kid)", got)
+	}
+
+	// The client's retry after the limit succeeds.
+	clock.advance(time.Second)
+	claims, err := v.Verify(ctx, legit)
+	if err != nil {
+		t.Fatalf("retry after the limit: got error %v, want none", err)
+	}
+	if claims.UserID != "alice" {
+		t.Errorf("uid: got %q, want %q", claims.UserID, "alice")
+	}
+}
+
 func TestRemoteVerifierBackgroundRefresh(t *testing.T) {
 	t.Parallel()
 
@@ -220,7 +272,7 @@ func TestRemoteVerifierBackgroundRefresh(t *testing.T) {
 		token.WithUnknownKeyRefresh(time.Second), // retries after failures
 		token.WithLogger(slog.New(slog.NewTextHandler(logs, nil))),
 	)
-	ctx := context.Background()
+	ctx := testContext(t)
 	tokenA := craft(header("ES256", k.es.ID()), claimsWith(nil), jwt.SigningMethodES256, k.esRaw)
 	tokenB := srv.issue(t)
 
@@ -264,7 +316,7 @@ func TestRemoteVerifierStops(t *testing.T) {
 
 			k := testKeys()
 			srv := newJWKSServer(t, mustSet(t, k.es))
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(testContext(t))
 			defer cancel()
 			v, err := token.NewRemoteVerifier(ctx, srv.URL,
 				token.WithVerifierClock(verifyClock), token.WithRefreshIntervalForTest(5*time.Millisecond))
@@ -287,16 +339,16 @@ func TestRemoteVerifierStops(t *testing.T) {
 			}
 
 			// It still verifies with the keys it has, and no longer fetches.
-			if _, err := v.Verify(context.Background(), srv.issue(t)); err != nil {
+			if _, err := v.Verify(testContext(t), srv.issue(t)); err != nil {
 				t.Errorf("Verify after stopping: got error %v, want none", err)
 			}
 			forged := craft(header("ES256", "forged"), claimsWith(nil), jwt.SigningMethodES256, k.esRaw)
-			_, err = v.Verify(context.Background(), forged)
+			_, err = v.Verify(testContext(t), forged)
 			if !errors.Is(err, token.ErrInvalidToken) || srv.requests.Load() != n {
 				t.Errorf("unknown kid after stopping: got error %v and %d requests, want %v and %d",
 					err, srv.requests.Load(), token.ErrInvalidToken, n)
 			}
-			err = v.Refresh(context.Background())
+			err = v.Refresh(testContext(t))
 			checkErrors(t, err, []error{token.ErrKeysUnavailable}, "token: verification keys unavailable: verifier is closed")
 		})
 	}
@@ -312,7 +364,7 @@ func TestRemoteVerifierUnavailable(t *testing.T) {
 
 	// An unknown kid whose fetch fails is not declared invalid: the keys
 	// could not be checked.
-	_, err := v.Verify(context.Background(), k.signAs(token.EdDSA, nil))
+	_, err := v.Verify(testContext(t), k.signAs(token.EdDSA, nil))
 	checkErrors(t, err, []error{token.ErrKeysUnavailable, jwt.ErrTokenUnverifiable},
 		"token: verify: token is unverifiable: error while executing keyfunc: "+
 			"token: verification keys unavailable: GET "+srv.URL+": status 500 Internal Server Error")
@@ -321,10 +373,10 @@ func TestRemoteVerifierUnavailable(t *testing.T) {
 	}
 
 	// A known key still verifies.
-	if _, err := v.Verify(context.Background(), k.signAs(token.ES256, nil)); err != nil {
+	if _, err := v.Verify(testContext(t), k.signAs(token.ES256, nil)); err != nil {
 		t.Errorf("known key: got error %v, want none", err)
 	}
-	err = v.Refresh(context.Background())
+	err = v.Refresh(testContext(t))
 	checkErrors(t, err, []error{token.ErrKeysUnavailable}, "")
 }
 
@@ -339,7 +391,7 @@ func TestRemoteVerifierWaitHonoursContext(t *testing.T) {
 	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	ctx, cancel := context.WithTimeout(testContext(t), 20*time.Millisecond)
 	defer cancel()
 	_, err := v.Verify(ctx, k.signAs(token.EdDSA, nil))
 	checkErrors(t, err, []error{token.ErrKeysUnavailable, context.DeadlineExceeded, jwt.ErrTokenUnverifiable}, "")
@@ -389,7 +441,7 @@ func TestRemoteVerifierAlgorithms(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 
-			_, err := v.Verify(context.Background(), tt.raw)
+			_, err := v.Verify(testContext(t), tt.raw)
 			checkErrors(t, err, tt.wantErrs, tt.wantMessage)
 		})
 	}
@@ -461,7 +513,7 @@ func TestRemoteVerifierSkipsUnusableKeys(t *testing.T) {
 		}
 	}
 	good := craft(header("ES256", "good"), claimsWith(nil), jwt.SigningMethodES256, k.esRaw)
-	if _, err := v.Verify(context.Background(), good); err != nil {
+	if _, err := v.Verify(testContext(t), good); err != nil {
 		t.Errorf("Verify: got error %v, want none", err)
 	}
 }
@@ -483,6 +535,12 @@ func TestNewRemoteVerifierErrors(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	t.Cleanup(hang.Close)
+	// A server that answers 304 Not Modified to a request that named no
+	// ETag: there is nothing to keep yet.
+	notModified := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNotModified)
+	}))
+	t.Cleanup(notModified.Close)
 	// A server whose port is closed: connections are refused at once.
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
@@ -499,6 +557,12 @@ func TestNewRemoteVerifierErrors(t *testing.T) {
 			url:         status.URL,
 			wantErrs:    []error{token.ErrKeysUnavailable},
 			wantMessage: "token: verification keys unavailable: GET {url}: status 404 Not Found",
+		},
+		{
+			name:        "304 Not Modified to the first fetch fails",
+			url:         notModified.URL,
+			wantErrs:    []error{token.ErrKeysUnavailable},
+			wantMessage: "token: verification keys unavailable: GET {url}: status 304 Not Modified",
 		},
 		{
 			name:        "a refused connection fails",
@@ -611,7 +675,7 @@ func TestNewRemoteVerifierErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 
-			v, err := token.NewRemoteVerifier(context.Background(), tt.url, tt.opts...)
+			v, err := token.NewRemoteVerifier(testContext(t), tt.url, tt.opts...)
 			if err == nil {
 				v.Close()
 				t.Fatalf("got a verifier, want an error")
@@ -643,13 +707,13 @@ func TestRemoteVerifierPlainHTTP(t *testing.T) {
 
 	url := "http://user:hunter2@jwks.internal.test/keys"
 	v := mustRemote(t, url, token.WithPlainHTTP(), token.WithHTTPClient(client))
-	if _, err := v.Verify(context.Background(), srv.issue(t)); err != nil {
+	if _, err := v.Verify(testContext(t), srv.issue(t)); err != nil {
 		t.Errorf("Verify: got error %v, want none", err)
 	}
 
 	// Errors name the URL without its password.
 	srv.fail.Store(true)
-	err := v.Refresh(context.Background())
+	err := v.Refresh(testContext(t))
 	checkErrors(t, err, []error{token.ErrKeysUnavailable},
 		"token: verification keys unavailable: GET http://user:xxxxx@jwks.internal.test/keys: status 500 Internal Server Error")
 }
@@ -691,13 +755,13 @@ func TestRemoteVerifierRedirects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 
-			v, err := token.NewRemoteVerifier(context.Background(), tt.url, token.WithVerifierClock(verifyClock))
+			v, err := token.NewRemoteVerifier(testContext(t), tt.url, token.WithVerifierClock(verifyClock))
 			if tt.wantMessage == "" {
 				if err != nil {
 					t.Fatalf("got error %v, want none", err)
 				}
 				defer v.Close()
-				if _, err := v.Verify(context.Background(), srv.issue(t)); err != nil {
+				if _, err := v.Verify(testContext(t), srv.issue(t)); err != nil {
 					t.Errorf("Verify: got error %v, want none", err)
 				}
 				return
@@ -725,7 +789,190 @@ func TestRemoteVerifierLocalhost(t *testing.T) {
 
 	// localhost counts as loopback: plain http needs no WithPlainHTTP.
 	v := mustRemote(t, "http://localhost/jwks.json", token.WithHTTPClient(&http.Client{Transport: transport}))
-	if _, err := v.Verify(context.Background(), srv.issue(t)); err != nil {
+	if _, err := v.Verify(testContext(t), srv.issue(t)); err != nil {
 		t.Errorf("Verify: got error %v, want none", err)
+	}
+}
+
+func TestRemoteVerifierFailedRefreshKeepsEveryKey(t *testing.T) {
+	t.Parallel()
+
+	k := testKeys()
+	ctx := testContext(t)
+	srv := newJWKSServer(t, mustSet(t, k.ed, k.es, k.rs))
+	logs := &syncBuffer{}
+	v := mustRemote(t, srv.URL,
+		token.WithRefreshIntervalForTest(5*time.Millisecond),
+		token.WithUnknownKeyRefresh(time.Second),
+		token.WithLogger(slog.New(slog.NewTextHandler(logs, nil))),
+	)
+	before := v.KeySet()
+
+	srv.fail.Store(true)
+	eventually(t, "two refreshes fail", func() bool {
+		return strings.Count(logs.String(), "token: JWK Set refresh failed") >= 2
+	})
+
+	if v.KeySet() != before {
+		t.Errorf("KeySet after failed refreshes: got %v, want the set fetched before, %v", v.KeySet(), before)
+	}
+	want := []string{k.ed.ID(), k.es.ID(), k.rs.ID()}
+	if got := ids(v.KeySet()); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("keys after failed refreshes: got %v, want %v", got, want)
+	}
+	for _, alg := range []token.Algorithm{token.EdDSA, token.ES256, token.RS256} {
+		if _, err := v.Verify(ctx, k.signAs(alg, nil)); err != nil {
+			t.Errorf("%s token after failed refreshes: got error %v, want none", alg, err)
+		}
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	t.Parallel()
+
+	tests := []struct {
+		host string
+		want bool
+	}{
+		{host: "127.0.0.1", want: true},
+		{host: "127.1.2.3", want: true},
+		{host: "::1", want: true},
+		{host: "::ffff:127.0.0.1", want: true},
+		{host: "localhost", want: true},
+		{host: "127.0.0.1.evil.example", want: false},
+		{host: "127.0.0.1evil.example", want: false},
+		{host: "localhost.evil.example", want: false},
+		{host: "evil-localhost", want: false},
+		{host: "::1.evil.example", want: false},
+		{host: "0.0.0.0", want: false},
+		{host: "10.0.0.1", want: false},
+		{host: "::", want: false},
+		{host: "", want: false},
+	}
+	for _, tt := range tests {
+		if got := token.IsLoopback(tt.host); got != tt.want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", tt.host, got, tt.want)
+		}
+	}
+}
+
+func TestRemoteVerifierLoopbackHosts(t *testing.T) {
+	t.Parallel()
+
+	// A client that dials nothing: whatever the check lets through fails
+	// here, and no request leaves the machine.
+	errNoDial := errors.New("test: no dialing")
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(context.Context, string, string) (net.Conn, error) { return nil, errNoDial },
+	}}
+
+	tests := []struct {
+		name        string
+		url         string
+		wantErrs    []error
+		wantMessage string // {url} stands for the URL
+	}{
+		{
+			name:     "127.0.0.1 may use plain http",
+			url:      "http://127.0.0.1:1/keys",
+			wantErrs: []error{token.ErrKeysUnavailable, errNoDial},
+		},
+		{
+			name:     "::1 may use plain http",
+			url:      "http://[::1]:1/keys",
+			wantErrs: []error{token.ErrKeysUnavailable, errNoDial},
+		},
+		{
+			name: "a name starting with 127.0.0.1 may not",
+			url:  "http://127.0.0.1.evil.invalid/keys",
+			wantMessage: `token: JWK Set URL "{url}" is plain http on a host that is not loopback ` +
+				`(use https, or WithPlainHTTP on a trusted network)`,
+		},
+		{
+			name: "a name starting with localhost may not",
+			url:  "http://localhost.evil.invalid/keys",
+			wantMessage: `token: JWK Set URL "{url}" is plain http on a host that is not loopback ` +
+				`(use https, or WithPlainHTTP on a trusted network)`,
+		},
+		{
+			name: "127.0.0.1 as a user name may not",
+			url:  "http://127.0.0.1@evil.invalid/keys",
+			wantMessage: `token: JWK Set URL "{url}" is plain http on a host that is not loopback ` +
+				`(use https, or WithPlainHTTP on a trusted network)`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			v, err := token.NewRemoteVerifier(testContext(t), tt.url, token.WithHTTPClient(client))
+			if err == nil {
+				v.Close()
+				t.Fatalf("got a verifier, want an error")
+			}
+			checkErrors(t, err, append([]error{err}, tt.wantErrs...), strings.ReplaceAll(tt.wantMessage, "{url}", tt.url))
+		})
+	}
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestRemoteVerifierCloseWaits(t *testing.T) {
+	t.Parallel()
+
+	k := testKeys()
+	rec := httptest.NewRecorder()
+	set := mustSet(t, k.es)
+	mustJWKS(t, func() *token.KeySet { return set }).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	doc := rec.Body.Bytes()
+
+	// The first request is answered; the next blocks until the fetch is
+	// cancelled, then takes a while to return, like a slow connection
+	// teardown. Close must wait for it.
+	var calls atomic.Int64
+	var returned atomic.Bool
+	blocked := make(chan struct{})
+	transport := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if calls.Add(1) == 1 {
+			return &http.Response{
+				StatusCode: http.StatusOK,
+				Header:     http.Header{"Content-Type": {"application/json"}},
+				Body:       io.NopCloser(bytes.NewReader(doc)),
+				Request:    r,
+			}, nil
+		}
+		close(blocked)
+		<-r.Context().Done()
+		time.Sleep(50 * time.Millisecond)
+		returned.Store(true)
+		return nil, r.Context().Err()
+	})
+
+	ctx := testContext(t)
+	v, err := token.NewRemoteVerifier(ctx, "http://127.0.0.1/keys",
+		token.WithHTTPClient(&http.Client{Transport: transport}), token.WithVerifierClock(verifyClock))
+	if err != nil {
+		t.Fatalf("NewRemoteVerifier: got error %v, want none", err)
+	}
+	refreshed := make(chan error, 1)
+	go func() { refreshed <- v.Refresh(ctx) }()
+	select {
+	case <-blocked:
+	case <-ctx.Done():
+		t.Fatal("timed out waiting for the second fetch")
+	}
+
+	v.Close()
+	if !returned.Load() {
+		t.Errorf("Close returned before the fetch under way ended")
+	}
+	select {
+	case err := <-refreshed:
+		checkErrors(t, err, []error{token.ErrKeysUnavailable, context.Canceled}, "")
+	case <-ctx.Done():
+		t.Fatal("timed out waiting for Refresh to return")
 	}
 }

@@ -71,7 +71,8 @@ const (
 // Identity is what an [Issuer] puts into a token.
 type Identity struct {
 	// UserID identifies the user (the "uid" claim). Required, at most
-	// MaxUserIDLen characters.
+	// MaxUserIDLen characters, valid UTF-8 without NUL characters (the
+	// rules [Verifier.Verify] applies to "uid").
 	UserID string
 
 	// GroupIDs lists the user's groups (the "gids" claim). Optional.
@@ -109,6 +110,9 @@ func (id Identity) Validate() error {
 	}
 	if n := utf16Len(id.UserID); n > MaxUserIDLen {
 		return invalidIdentity(fmt.Sprintf("user ID is %d characters long, more than %d", n, MaxUserIDLen))
+	}
+	if strings.IndexByte(id.UserID, 0) >= 0 {
+		return invalidIdentity("user ID contains a NUL character")
 	}
 	for i, g := range id.GroupIDs {
 		if g == "" {

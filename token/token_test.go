@@ -71,6 +71,11 @@ func TestIdentityValidate(t *testing.T) {
 			wantMessage: "token: invalid identity: user ID is not valid UTF-8",
 		},
 		{
+			name:        "a user ID with a NUL character is refused",
+			id:          token.Identity{UserID: "ann\x00admin"},
+			wantMessage: "token: invalid identity: user ID contains a NUL character",
+		},
+		{
 			name:        "an empty group ID is refused",
 			id:          token.Identity{UserID: "u", GroupIDs: []string{"g1", ""}},
 			wantMessage: "token: invalid identity: group ID 1 is empty",

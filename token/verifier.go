@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -99,7 +101,8 @@ func newVerifier(cfg verifierConfig, algs []string) *Verifier {
 //   - it is a compact JWS of at most [MaxTokenLen] bytes, in canonical
 //     base64url, without "crit" header parameters;
 //   - its "kid" header names a key of the verifier (a remote Verifier
-//     fetches its JWK Set again for an unknown kid, at a limited rate);
+//     fetches its JWK Set again for an unknown kid, at most once per
+//     [WithUnknownKeyRefresh]; see below);
 //   - its "alg" header is the algorithm of that key (ES256, EdDSA, RS256
 //     or HS256) and the signature verifies with that key; "none" never
 //     does;
@@ -107,29 +110,49 @@ func newVerifier(cfg verifierConfig, algs []string) *Verifier {
 //     "iat" (if present) is not in the future, each give or take the
 //     leeway ([WithLeeway]) by the verifier's clock
 //     ([WithVerifierClock]);
-//   - "k" is "id" or "acc", "uid" is not empty, an ID token carries no
-//     "perms" and an access token no "gids", and "pid" is the expected
-//     project ID if one was set ([WithExpectedProjectID]).
+//   - the payload is a JSON object that JavaScript reads as Go does: no
+//     member name appears twice, and none matches a claim name of
+//     [Claims] only when case is ignored ("K", "Exp"), which encoding/json
+//     would take for the claim and JSON.parse would not;
+//   - "exp", "nbf" and "iat", where present, are JSON numbers within the
+//     range of a JavaScript Date (±8.64e12 seconds around 1970);
+//   - "k" is "id" or "acc", an ID token carries no "perms" and an access
+//     token no "gids", and "pid" is the expected project ID if one was set
+//     ([WithExpectedProjectID]);
+//   - "uid" is not empty, is at most [MaxUserIDLen] characters as
+//     JavaScript counts them (the limit of [Identity.Validate]), contains
+//     no NUL, and is valid UTF-8 with no unpaired surrogate escape
+//     ("\ud800", which encoding/json would turn into U+FFFD).
 //
 // A refused token gives an error wrapping [ErrInvalidToken] and, where
-// jwt/v5 has one for the cause, its sentinel: jwt.ErrTokenMalformed,
-// jwt.ErrTokenUnverifiable (no or unknown kid, algorithm not that of the
-// key), jwt.ErrTokenSignatureInvalid (bad signature, algorithm not
-// allowed), jwt.ErrTokenExpired, jwt.ErrTokenNotValidYet,
-// jwt.ErrTokenUsedBeforeIssued, jwt.ErrTokenRequiredClaimMissing or
-// jwt.ErrTokenInvalidClaims. A remote Verifier that needed its JWK Set and
-// could not fetch it returns an error wrapping [ErrKeysUnavailable]
-// instead: the token may be valid. If ctx is done before verification
-// starts, or while waiting for a fetch, the error wraps ctx.Err(). ctx is
-// used by nothing else.
+// jwt/v5 has one for the cause, its sentinel: jwt.ErrTokenMalformed (the
+// payload rules above included), jwt.ErrTokenUnverifiable (no or unknown
+// kid, algorithm not that of the key), jwt.ErrTokenSignatureInvalid (bad
+// signature, algorithm not allowed), jwt.ErrTokenExpired,
+// jwt.ErrTokenNotValidYet, jwt.ErrTokenUsedBeforeIssued,
+// jwt.ErrTokenRequiredClaimMissing or jwt.ErrTokenInvalidClaims.
+//
+// A remote Verifier returns an error wrapping [ErrKeysUnavailable] instead,
+// with jwt.ErrTokenUnverifiable, when a token names a key it does not know
+// and it cannot look again: the fetch failed, or the last fetch caused by
+// an unknown key was less than [WithUnknownKeyRefresh] ago. The token may
+// be valid (signed by a key that was just published), so the answer is
+// "cannot tell now" (503, retry later), not "refused"; a forged key ID gets
+// the same answer while the limit holds, and [ErrInvalidToken] once a
+// fetch has shown that the key is not in the set. A closed remote Verifier
+// fetches no more, and refuses unknown key IDs with [ErrInvalidToken].
+//
+// If ctx is done before verification starts, or while waiting for a fetch,
+// the error wraps ctx.Err(). ctx is used by nothing else.
 //
 // Security: error messages may quote the token's key ID, kind or project
-// ID (cut to 64 characters) but never the token itself; still, answer the
-// client with a fixed text, not err.Error(), and log no token: a token in a
-// URL ("?tok=") also ends up in access logs unless they are told not to
-// keep query strings. Verify does not check "perms" scopes or
-// room names (see the permission package), nor whether a token was seen
-// before: "jti" is returned, not tracked.
+// ID (cut to 64 characters) but never the token itself, and what they
+// quote of a malformed token is cut to a few hundred bytes; still, answer
+// the client with a fixed text, not err.Error(), and log no token: a token
+// in a URL ("?tok=") also ends up in access logs unless they are told not
+// to keep query strings. Verify does not check "perms" scopes or room
+// names (see the permission package), nor whether a token was seen before:
+// "jti" is returned, not tracked.
 func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("token: verify: %w", err)
@@ -142,8 +165,8 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 			ErrInvalidToken, jwt.ErrTokenMalformed, len(raw), MaxTokenLen)
 	}
 
-	claims := &Claims{}
-	_, err := v.parser.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+	p := &payload{}
+	_, err := v.parser.ParseWithClaims(raw, p, func(t *jwt.Token) (any, error) {
 		return v.keyFor(ctx, t)
 	})
 	switch {
@@ -151,14 +174,39 @@ func (v *Verifier) Verify(ctx context.Context, raw string) (*Claims, error) {
 		errors.Is(err, context.DeadlineExceeded):
 		return nil, fmt.Errorf("token: verify: %w", err)
 	case err != nil:
-		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+		// The cause may quote the payload (a permission pattern, say):
+		// its text is cut short, its sentinels kept.
+		return nil, fmt.Errorf("%w: %w", ErrInvalidToken, cutError{err})
 	}
 
-	if err := v.checkClaims(claims); err != nil {
+	if err := v.checkClaims(&p.Claims); err != nil {
 		return nil, fmt.Errorf("%w: %w: %s", ErrInvalidToken, jwt.ErrTokenInvalidClaims, err)
 	}
-	return claims, nil
+	return &p.Claims, nil
 }
+
+// maxCauseLen is the most of a refused token's cause that an error of
+// Verify quotes, in bytes.
+const maxCauseLen = 200
+
+// cutError shows at most maxCauseLen bytes of its cause's text, so that an
+// error never repeats a long stretch of an attacker's token; errors.Is and
+// errors.As still see the cause.
+type cutError struct{ err error }
+
+func (e cutError) Error() string {
+	s := e.err.Error()
+	if len(s) <= maxCauseLen {
+		return s
+	}
+	i := maxCauseLen
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
+}
+
+func (e cutError) Unwrap() error { return e.err }
 
 // keyFor returns the key that must verify t: the key its "kid" names, if
 // that key's algorithm is t's.
@@ -176,7 +224,11 @@ func (v *Verifier) keyFor(ctx context.Context, t *jwt.Token) (any, error) {
 		set, err := v.remote.refreshUnknown(ctx)
 		switch {
 		case errors.Is(err, errRateLimited):
-			return nil, fmt.Errorf("unknown key ID %.64q (JWK Set fetched too recently to look again)", kid)
+			// The key may have been published since the last fetch, which
+			// forged key IDs can cause at will: "cannot tell", not
+			// "refused".
+			return nil, fmt.Errorf("%w: unknown key ID %.64q (JWK Set fetched too recently to look again)",
+				ErrKeysUnavailable, kid)
 		case errors.Is(err, errClosed):
 			return nil, fmt.Errorf("unknown key ID %.64q (verifier closed)", kid)
 		case err != nil:
@@ -211,8 +263,13 @@ func (v *Verifier) checkClaims(c *Claims) error {
 	default:
 		return fmt.Errorf(`claim "k" is %.16q, want "id" or "acc"`, string(c.Kind))
 	}
-	if c.UserID == "" {
+	switch {
+	case c.UserID == "":
 		return errors.New(`claim "uid" is missing or empty`)
+	case utf16Len(c.UserID) > MaxUserIDLen:
+		return fmt.Errorf(`claim "uid" is %d characters long, more than %d`, utf16Len(c.UserID), MaxUserIDLen)
+	case strings.IndexByte(c.UserID, 0) >= 0:
+		return errors.New(`claim "uid" contains a NUL character`)
 	}
 	if v.projectID != "" && c.ProjectID != v.projectID {
 		return fmt.Errorf(`claim "pid" is %.64q, want %q`, c.ProjectID, v.projectID)

@@ -9,7 +9,9 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -707,5 +709,436 @@ func TestLocalVerifierRemoteMethods(t *testing.T) {
 	// A closed local verifier still verifies.
 	if _, err := v.Verify(context.Background(), testKeys().signAs(token.ES256, nil)); err != nil {
 		t.Errorf("Verify after Close: got error %v, want none", err)
+	}
+}
+
+func TestVerifierPayloadRules(t *testing.T) {
+	t.Parallel()
+
+	k := testKeys()
+	v := mustVerifier(t, mustSet(t, k.es))
+	times := strings.NewReplacer(
+		"{iat}", fmt.Sprint(testNow.Unix()),
+		"{exp}", fmt.Sprint(testNow.Add(time.Hour).Unix()),
+	)
+	const malformed = "token: invalid token: token is malformed: could not JSON decode claim: "
+
+	tests := []struct {
+		name        string
+		payload     string // {iat} and {exp} stand for valid times
+		wantErrs    []error
+		wantMessage string
+		wantUserID  string // for accepted tokens
+	}{
+		{
+			name:       "a payload of known claims is accepted",
+			payload:    `{"k":"id","pid":"liveauth","uid":"alice","iat":{iat},"exp":{exp},"jti":"j"}`,
+			wantUserID: "alice",
+		},
+		{
+			name:       "unknown claims in any case are ignored",
+			payload:    `{"k":"id","uid":"alice","exp":{exp},"extra":1,"EXTRA":2,"role":"x"}`,
+			wantUserID: "alice",
+		},
+		{
+			name:        "a claim given twice is refused (Go and JavaScript both keep the last)",
+			payload:     `{"k":"id","k":"acc","uid":"alice","exp":{exp},"perms":{"*":["room:write"]}}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "k" appears twice`,
+		},
+		{
+			name:        "a uid given twice is refused",
+			payload:     `{"k":"id","uid":"alice","uid":"admin","exp":{exp}}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "uid" appears twice`,
+		},
+		{
+			name:        "an unknown member given twice is refused",
+			payload:     `{"k":"id","uid":"alice","exp":{exp},"x":1,"x":2}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "x" appears twice`,
+		},
+		{
+			name:        `"K" beside "k" is refused (encoding/json would read "id", JavaScript "acc")`,
+			payload:     `{"k":"acc","K":"id","uid":"alice","exp":{exp}}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim name "K" differs from "k" only in case`,
+		},
+		{
+			name:        `"UID" is refused`,
+			payload:     `{"k":"id","uid":"alice","UID":"admin","exp":{exp}}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim name "UID" differs from "uid" only in case`,
+		},
+		{
+			name:        `"Exp" alone is refused, not taken for "exp"`,
+			payload:     `{"k":"id","uid":"alice","Exp":{exp}}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim name "Exp" differs from "exp" only in case`,
+		},
+		{
+			name:        "the Kelvin sign, which Unicode folds to k, is refused",
+			payload:     `{"k":"acc","\u212a":"id","uid":"alice","exp":{exp}}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + "claim name \"\u212a\" differs from \"k\" only in case",
+		},
+		{
+			name:        "the long s, which Unicode folds to s, is refused",
+			payload:     `{"k":"id","uid":"alice","exp":{exp},"\u017fub":"x"}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim name "ſub" differs from "sub" only in case`,
+		},
+		{
+			name:        "a payload that is not an object is refused",
+			payload:     `[{"k":"id","uid":"alice","exp":{exp}}]`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `payload is not a JSON object`,
+		},
+		{
+			name:        "an exp given as a string is refused",
+			payload:     `{"k":"id","uid":"alice","exp":"{exp}"}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "exp" is not a number`,
+		},
+		{
+			name:        "an exp of null is refused",
+			payload:     `{"k":"id","uid":"alice","exp":null}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "exp" is not a number`,
+		},
+		{
+			name:        "an iat given as a string is refused",
+			payload:     `{"k":"id","uid":"alice","iat":"{iat}","exp":{exp}}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "iat" is not a number`,
+		},
+		{
+			name:        "an nbf of 1e308 is refused",
+			payload:     `{"k":"id","uid":"alice","exp":{exp},"nbf":1e308}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "nbf" is out of range`,
+		},
+		{
+			name:        "an iat of -1e308 is refused",
+			payload:     `{"k":"id","uid":"alice","iat":-1e308,"exp":{exp}}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "iat" is out of range`,
+		},
+		{
+			name:        "an exp beyond int64 is refused",
+			payload:     `{"k":"id","uid":"alice","exp":92233720368547758070}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "exp" is out of range`,
+		},
+		{
+			name:        "an exp beyond float64 is refused",
+			payload:     `{"k":"id","uid":"alice","exp":1e400}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "exp" is out of range`,
+		},
+		{
+			name:        "an nbf just before a JavaScript Date's range is refused",
+			payload:     `{"k":"id","uid":"alice","exp":{exp},"nbf":-8640000000001}`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "nbf" is out of range`,
+		},
+		{
+			name:       "an nbf at the start of a JavaScript Date's range is accepted",
+			payload:    `{"k":"id","uid":"alice","exp":{exp},"nbf":-8640000000000}`,
+			wantUserID: "alice",
+		},
+		{
+			name:       "an exp with a fraction of a second is accepted",
+			payload:    `{"k":"id","uid":"alice","exp":{exp}.5}`,
+			wantUserID: "alice",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			raw := craftRaw(header("ES256", k.es.ID()), times.Replace(tt.payload), jwt.SigningMethodES256, k.esRaw)
+			claims, err := v.Verify(context.Background(), raw)
+			checkErrors(t, err, tt.wantErrs, tt.wantMessage)
+			if err == nil && claims.UserID != tt.wantUserID {
+				t.Errorf("uid: got %q, want %q", claims.UserID, tt.wantUserID)
+			}
+		})
+	}
+}
+
+func TestVerifierUserID(t *testing.T) {
+	t.Parallel()
+
+	k := testKeys()
+	v := mustVerifier(t, mustSet(t, k.es))
+	exp := testNow.Add(time.Hour).Unix()
+	const invalidClaims = "token: invalid token: token has invalid claims: "
+	const malformed = "token: invalid token: token is malformed: could not JSON decode claim: "
+
+	tests := []struct {
+		name        string
+		uid         string // the JSON literal, quotes included
+		wantErrs    []error
+		wantMessage string
+		wantUserID  string // for accepted tokens
+	}{
+		{
+			name:       "128 characters are accepted",
+			uid:        `"` + strings.Repeat("x", 128) + `"`,
+			wantUserID: strings.Repeat("x", 128),
+		},
+		{
+			name:        "129 characters are refused",
+			uid:         `"` + strings.Repeat("x", 129) + `"`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenInvalidClaims},
+			wantMessage: invalidClaims + `claim "uid" is 129 characters long, more than 128`,
+		},
+		{
+			name:       "64 emoji, 128 characters as JavaScript counts them, are accepted",
+			uid:        `"` + strings.Repeat("😀", 64) + `"`,
+			wantUserID: strings.Repeat("😀", 64),
+		},
+		{
+			name:        "65 emoji, 130 characters as JavaScript counts them, are refused",
+			uid:         `"` + strings.Repeat("😀", 65) + `"`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenInvalidClaims},
+			wantMessage: invalidClaims + `claim "uid" is 130 characters long, more than 128`,
+		},
+		{
+			name:        "5,000 characters are refused",
+			uid:         `"` + strings.Repeat("x", 5000) + `"`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenInvalidClaims},
+			wantMessage: invalidClaims + `claim "uid" is 5000 characters long, more than 128`,
+		},
+		{
+			name:        "an escaped NUL is refused",
+			uid:         `"alice\u0000admin"`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenInvalidClaims},
+			wantMessage: invalidClaims + `claim "uid" contains a NUL character`,
+		},
+		{
+			name:        "a lone NUL is refused",
+			uid:         `"\u0000"`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenInvalidClaims},
+			wantMessage: invalidClaims + `claim "uid" contains a NUL character`,
+		},
+		{
+			name:        "a byte that is not UTF-8 is refused",
+			uid:         "\"alice\xff\"",
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "uid" is not valid UTF-8`,
+		},
+		{
+			name:        "a lone high surrogate is refused (Go reads U+FFFD)",
+			uid:         `"alice\ud800"`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "uid" is not valid UTF-8`,
+		},
+		{
+			name:        "a lone low surrogate is refused",
+			uid:         `"\udc00alice"`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "uid" is not valid UTF-8`,
+		},
+		{
+			name:        "a high surrogate followed by another escape is refused",
+			uid:         `"\ud800\u0041"`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "uid" is not valid UTF-8`,
+		},
+		{
+			name:        "a high surrogate followed by another character is refused",
+			uid:         `"\uD800\n..."`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `claim "uid" is not valid UTF-8`,
+		},
+		{
+			name:       "an escaped surrogate pair is accepted",
+			uid:        `"\ud83d\uDE00 alice"`,
+			wantUserID: "😀 alice",
+		},
+		{
+			name:       "an escaped backslash before u is no escape",
+			uid:        `"\\ud800\"\u00e9"`,
+			wantUserID: `\ud800"é`,
+		},
+		{
+			name:        "a uid that is not a string is refused",
+			uid:         `42`,
+			wantErrs:    []error{token.ErrInvalidToken, jwt.ErrTokenMalformed},
+			wantMessage: malformed + `json: cannot unmarshal number into Go struct field Claims.uid of type string`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			payload := fmt.Sprintf(`{"k":"id","uid":%s,"exp":%d}`, tt.uid, exp)
+			raw := craftRaw(header("ES256", k.es.ID()), payload, jwt.SigningMethodES256, k.esRaw)
+			claims, err := v.Verify(context.Background(), raw)
+			checkErrors(t, err, tt.wantErrs, tt.wantMessage)
+			if err == nil && claims.UserID != tt.wantUserID {
+				t.Errorf("uid: got %q, want %q", claims.UserID, tt.wantUserID)
+			}
+		})
+	}
+}
+
+func TestVerifierErrorsStayShort(t *testing.T) {
+	t.Parallel()
+
+	k := testKeys()
+	v := mustVerifier(t, mustSet(t, k.es))
+	exp := testNow.Add(time.Hour).Unix()
+	long := "SECRET-" + strings.Repeat("Z", 5000)
+
+	tests := []struct {
+		name    string
+		payload string
+	}{
+		{
+			name: "a 5,000-character perms key listed twice",
+			payload: fmt.Sprintf(`{"k":"acc","uid":"a","exp":%d,"perms":{%q:["room:read"],%[2]q:["room:read"]}}`,
+				exp, long),
+		},
+		{
+			name:    "a 5,000-character perms key whose value is not an array",
+			payload: fmt.Sprintf(`{"k":"acc","uid":"a","exp":%d,"perms":{%q:5}}`, exp, long),
+		},
+		{
+			name:    "a 5,000-character claim name given twice",
+			payload: fmt.Sprintf(`{"k":"id","uid":"a","exp":%d,%q:1,%[2]q:2}`, exp, long),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			raw := craftRaw(header("ES256", k.es.ID()), tt.payload, jwt.SigningMethodES256, k.esRaw)
+			_, err := v.Verify(context.Background(), raw)
+			checkErrors(t, err, []error{token.ErrInvalidToken, jwt.ErrTokenMalformed}, "")
+			if msg := err.Error(); len(msg) >= 300 || strings.Contains(msg, strings.Repeat("Z", 200)) {
+				t.Errorf("error is %d bytes long, want under 300 without the key: %.400s", len(msg), msg)
+			}
+		})
+	}
+}
+
+func TestClaimNamesMatchClaims(t *testing.T) {
+	t.Parallel()
+
+	// Every JSON name of Claims, the embedded registered claims included,
+	// is a name Verify refuses in another case, and no other.
+	var want []string
+	var walk func(reflect.Type)
+	walk = func(typ reflect.Type) {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			if f.Anonymous {
+				walk(f.Type)
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			want = append(want, name)
+		}
+	}
+	walk(reflect.TypeFor[token.Claims]())
+
+	got := token.ClaimNames()
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("claim names: got %v, want %v", got, want)
+	}
+}
+
+func TestCheckPayloadOnBrokenJSON(t *testing.T) {
+	t.Parallel()
+
+	// Verify hands checkPayload JSON that encoding/json has already found
+	// valid; on anything else it fails cleanly.
+	tests := []struct {
+		name        string
+		payload     string
+		wantMessage string
+	}{
+		{name: "empty", payload: ``, wantMessage: "payload is not a JSON object"},
+		{name: "white space", payload: " \t\r\n", wantMessage: "payload is not a JSON object"},
+		{name: "an unclosed object", payload: `{`, wantMessage: "payload is not valid JSON"},
+		{name: "a name that is not a string", payload: `{1:2}`, wantMessage: "payload is not valid JSON"},
+		{name: "an unterminated name", payload: `{"k`, wantMessage: "payload is not valid JSON"},
+		{name: "a name without a value", payload: `{"k"`, wantMessage: "payload is not valid JSON"},
+		{name: "an empty value", payload: `{"k":}`, wantMessage: "payload is not valid JSON"},
+		{name: "nothing after the colon", payload: `{"k": `, wantMessage: "payload is not valid JSON"},
+		{name: "an unterminated string in an array", payload: `{"k":["a`, wantMessage: "payload is not valid JSON"},
+		{name: "an array cut short", payload: `{"k":[1,{"a":2}`, wantMessage: "payload is not valid JSON"},
+		{name: "an unterminated value", payload: `{"k":"id`, wantMessage: "payload is not valid JSON"},
+		{name: "an unclosed array", payload: `{"k":[1,2}`, wantMessage: "payload is not valid JSON"},
+		{name: "a missing comma", payload: `{"k":"id" "uid":"a"}`, wantMessage: "payload is not valid JSON"},
+		{name: "a bad escape in a name", payload: `{"\u12":1}`, wantMessage: "payload is not valid JSON"},
+		{name: "no closing brace", payload: `{"k":"id"`, wantMessage: "payload is not valid JSON"},
+		{
+			name:        "a uid escape cut short",
+			payload:     `{"uid":"\u12"}`,
+			wantMessage: `claim "uid" is not valid UTF-8`,
+		},
+		{
+			name:        "a uid surrogate pair cut short",
+			payload:     `{"uid":"\ud800\u12"}`,
+			wantMessage: `claim "uid" is not valid UTF-8`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			err := token.CheckPayload([]byte(tt.payload))
+			if err == nil || err.Error() != tt.wantMessage {
+				t.Errorf("CheckPayload(%q): got error %v, want %q", tt.payload, err, tt.wantMessage)
+			}
+		})
+	}
+}
+
+// textError is an error of any text that wraps err.
+type textError struct {
+	text string
+	err  error
+}
+
+func (e textError) Error() string { return e.text }
+func (e textError) Unwrap() error { return e.err }
+
+func TestCutError(t *testing.T) {
+	t.Parallel()
+
+	sentinel := errors.New("sentinel")
+	tests := []struct {
+		name string
+		text string
+		want string
+	}{
+		{name: "a short text is kept", text: "short", want: "short"},
+		{name: "200 bytes are kept", text: strings.Repeat("a", 200), want: strings.Repeat("a", 200)},
+		{name: "201 bytes are cut to 200", text: strings.Repeat("a", 201), want: strings.Repeat("a", 200) + "..."},
+		{
+			name: "a character across the cut is dropped whole",
+			text: strings.Repeat("a", 199) + "é" + strings.Repeat("b", 10),
+			want: strings.Repeat("a", 199) + "...",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			err := token.CutError(textError{text: tt.text, err: sentinel})
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if !errors.Is(err, sentinel) {
+				t.Errorf("got error %v, want it to match %v", err, sentinel)
+			}
+		})
 	}
 }
