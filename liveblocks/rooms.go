@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -94,22 +92,10 @@ func stringList(v any) any {
 // works with. The result is a copy: changing it does not change r.
 func (r Room) Accesses() permission.Accesses {
 	return permission.Accesses{
-		Default: slices.Clone(r.DefaultAccesses),
-		Users:   cloneScopes(r.UsersAccesses),
-		Groups:  cloneScopes(r.GroupsAccesses),
-	}
-}
-
-// cloneScopes copies a map of scope lists, lists included.
-func cloneScopes(m map[string][]permission.Scope) map[string][]permission.Scope {
-	if m == nil {
-		return nil
-	}
-	out := maps.Clone(m)
-	for k, v := range out {
-		out[k] = slices.Clone(v)
-	}
-	return out
+		Default: r.DefaultAccesses,
+		Users:   r.UsersAccesses,
+		Groups:  r.GroupsAccesses,
+	}.Clone()
 }
 
 // CreateRoomParams describes a room to create.

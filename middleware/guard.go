@@ -56,7 +56,7 @@ func (m *MemoryRooms) Set(roomID string, a permission.Accesses) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	a = cloneAccesses(a)
+	a = a.Clone()
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -86,24 +86,7 @@ func (m *MemoryRooms) RoomAccesses(_ context.Context, roomID string) (permission
 	if !ok {
 		return permission.Accesses{}, fmt.Errorf("%w: %q", ErrRoomNotFound, roomID)
 	}
-	return cloneAccesses(a), nil
-}
-
-func cloneAccesses(a permission.Accesses) permission.Accesses {
-	out := permission.Accesses{Default: append([]permission.Scope(nil), a.Default...)}
-	cloneMap := func(m map[string][]permission.Scope) map[string][]permission.Scope {
-		if m == nil {
-			return nil
-		}
-		c := make(map[string][]permission.Scope, len(m))
-		for k, v := range m {
-			c[k] = append([]permission.Scope(nil), v...)
-		}
-		return c
-	}
-	out.Users = cloneMap(a.Users)
-	out.Groups = cloneMap(a.Groups)
-	return out
+	return a.Clone(), nil
 }
 
 // Admission is what the room guard hands the next handler: who entered

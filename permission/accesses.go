@@ -26,6 +26,27 @@ type Accesses struct {
 	Groups map[string][]Scope
 }
 
+// Clone returns a deep copy of a: changing one never changes the other.
+// Nil lists and maps stay nil.
+func (a Accesses) Clone() Accesses {
+	return Accesses{
+		Default: slices.Clone(a.Default),
+		Users:   cloneEntries(a.Users),
+		Groups:  cloneEntries(a.Groups),
+	}
+}
+
+func cloneEntries(m map[string][]Scope) map[string][]Scope {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string][]Scope, len(m))
+	for id, list := range m {
+		out[id] = slices.Clone(list)
+	}
+	return out
+}
+
 // Validate reports whether a respects the rules of the REST API:
 //
 //   - Default is empty ("no access") or a legal set (see [ValidateSet]);

@@ -3,6 +3,7 @@ package permission
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -484,5 +485,35 @@ func TestLayerString(t *testing.T) {
 		if got := l.String(); got != w {
 			t.Errorf("Layer(%d).String() = %q, want %q", uint8(l), got, w)
 		}
+	}
+}
+
+func TestAccessesClone(t *testing.T) {
+	t.Parallel()
+
+	a := Accesses{
+		Default: []Scope{Read},
+		Users:   map[string][]Scope{"alice": {Write}},
+		Groups:  map[string][]Scope{"eng": {Write, StorageRead}},
+	}
+	c := a.Clone()
+	c.Default[0] = Write
+	c.Users["alice"][0] = Read
+	c.Groups["eng"] = nil
+	c.Users["bob"] = []Scope{Read}
+
+	want := Accesses{
+		Default: []Scope{Read},
+		Users:   map[string][]Scope{"alice": {Write}},
+		Groups:  map[string][]Scope{"eng": {Write, StorageRead}},
+	}
+	if !reflect.DeepEqual(a, want) {
+		t.Errorf("original after changing the clone: got %+v, want %+v", a, want)
+	}
+	if got := (Accesses{}).Clone(); got.Default != nil || got.Users != nil || got.Groups != nil {
+		t.Errorf("Clone of the zero value: got %+v, want nil fields", got)
+	}
+	if got := (Accesses{Default: []Scope{}}).Clone(); got.Default == nil {
+		t.Error("Clone of an empty default: got nil, want an empty list (no access)")
 	}
 }
